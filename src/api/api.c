@@ -1,0 +1,15 @@
+/*
+ * api.c: the list of route tables the router walks, in order.
+ */
+#include "api.h"
+#include "../core/banned.h"
+
+const struct route_table *const api_tables[] = {
+	&api_health_routes,
+	&api_session_routes,
+	&api_user_routes,
+	&api_region_routes,
+	&api_audit_routes,
+};
+
+const size_t api_table_count = sizeof(api_tables) / sizeof(api_tables[0]);

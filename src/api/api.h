@@ -1,0 +1,22 @@
+/*
+ * api.h: the route tables of the API modules, one per domain concept.
+ *
+ * Each api_*.c file defines its table; the router walks them in this order.
+ * Adding a module: define `const struct route_table api_x_routes` in
+ * api_x.c and add it to api_tables in api.c.
+ */
+#ifndef SG_API_H
+#define SG_API_H
+
+#include "../http/router.h"
+
+extern const struct route_table api_health_routes;
+extern const struct route_table api_session_routes; /* /session, /me */
+extern const struct route_table api_user_routes;    /* /users */
+extern const struct route_table api_region_routes;  /* /regions */
+extern const struct route_table api_audit_routes;   /* /audit, /jobs */
+
+extern const struct route_table *const api_tables[];
+extern const size_t api_table_count;
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * audit.h: the append-only, hash-chained audit trail.
+ *
+ * Every login (success and failure), permission denial, create / update /
+ * delete, import, export and reveal of sensitive data appends one record:
+ * time (UTC), user, IP, action, object, outcome and, for changes, the names
+ * of the fields changed (never their sensitive values, never passwords).
+ *
+ * Chain: record n stores prev_hash = hash of record n-1 and
+ * hash = BLAKE2b-256 keyed with the instance audit key (core/secret.h) over
+ * a canonical encoding of (id, ts, user_id, login, ip, action, object_type,
+ * object_id, outcome, details, prev_hash). Editing, deleting or reordering
+ * any record breaks the chain at that record; without the key file a
+ * forger cannot re-chain. The table refuses UPDATE and DELETE by trigger.
+ *
+ * Failure policy: audit_append() runs inside the caller's transaction when
+ * there is one (db_begin nests), so when it fails the caller rolls back and
+ * the action fails with it.
+ */
+#ifndef SG_AUDIT_H
+#define SG_AUDIT_H
+
+#include <stdint.h>
+
+#include "../core/err.h"
+#include "../db/db.h"
+#include "actor.h"
+
+/* Outcomes */
+#define AUDIT_SUCCESS "success"
+#define AUDIT_FAILURE "failure"
+#define AUDIT_DENIED "denied"
+
+struct audit_entry {
+	const char *action;       /* dotted verb: "user.create", "session.login" */
+	const char *object_type;  /* "user", "region", ... or NULL */
+	const char *object_id;    /* or NULL */
+	const char *outcome;      /* AUDIT_SUCCESS / AUDIT_FAILURE / AUDIT_DENIED */
+	const char *details_json; /* a JSON object or NULL, e.g. {"fields":["role"]} */
+	const char *login;        /* overrides who->login (failed logins), or NULL */
+};
+
+/* Append one record for `who`. SG_OK or SG_ERR_DB with a detail in er. */
+sg_err audit_append(db_t *db, const struct actor *who,
+		    const struct audit_entry *e, struct err_report *er);
+
+struct audit_verify_result {
+	int64_t records;   /* records checked */
+	int ok;            /* 1 if the whole chain holds */
+	int64_t bad_id;    /* first record that breaks the chain, 0 if ok */
+	char reason[160];  /* why, e.g. "hash mismatch (record edited)" */
+};
+
+/*
+ * Walk the chain from the first record. progress (may be NULL) is called
+ * every few thousand records with (done, total, arg). SG_OK even when the
+ * chain is broken (see res->ok); errors only for database failures.
+ */
+sg_err audit_verify(db_t *db, struct audit_verify_result *res,
+		    void (*progress)(int64_t done, int64_t total, void *arg),
+		    void *arg, struct err_report *er);
+
+#endif
