@@ -59,6 +59,11 @@ int cmd_serve(const struct cli_env *env, int argc, char **argv)
 				return 1;
 			cfg.max_connections = (int)n;
 			i++;
+		} else if (!strcmp(a, "--idle-timeout")) {
+			if (int_opt(a, v, 1, 3600, &n))
+				return 1;
+			cfg.idle_timeout_ms = (int)n * 1000;
+			i++;
 		} else if (!strcmp(a, "--max-body")) {
 			if (int_opt(a, v, 1024, (int64_t)1 << 32, &n))
 				return 1;
@@ -72,7 +77,8 @@ int cmd_serve(const struct cli_env *env, int argc, char **argv)
 			return cli_fail("serve: unknown option '%s' (options: --port N "
 					"--bind ADDR --web DIR --access-log FILE "
 					"--threads N --job-threads N --max-connections N "
-					"--max-body BYTES --behind-tls --trust-proxy)", a);
+					"--idle-timeout SECONDS --max-body BYTES --behind-tls "
+					"--trust-proxy)", a);
 		}
 	}
 	/* apply pending migrations once, before any loop opens the database */

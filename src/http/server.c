@@ -115,6 +115,7 @@ static int on_api_req(h2o_handler_t *self, h2o_req_t *req)
 		if (path_known) {
 			err_set(&rc->er, SG_ERR_MALFORMED, "method %s not allowed here",
 				rc->method);
+			err_type(&rc->er, "method_not_allowed");
 			rc->status = 405;
 		} else {
 			err_set(&rc->er, SG_ERR_NOT_FOUND, "no such API endpoint");
@@ -394,13 +395,27 @@ sg_err server_run(const struct server_config *cfg, struct err_report *er)
 		if (srv.loops[i].started)
 			pthread_join(srv.loops[i].tid, NULL);
 	jobs_stop();
-	for (int i = 0; srv.loops && i < srv.nloops; i++)
-		db_close(srv.loops[i].db);
+	for (int i = 0; srv.loops && i < srv.nloops; i++) {
+		struct loop_thread *lt = &srv.loops[i];
+
+		/* a loop with connections left open past the grace period keeps
+		   its context: the process is about to exit anyway */
+		if (lt->started && lt->connections == 0) {
+			h2o_evloop_t *loop = lt->ctx.loop;
+
+			h2o_multithread_unregister_receiver(lt->ctx.queue,
+							    &lt->stop_receiver);
+			h2o_context_dispose(&lt->ctx);
+			h2o_evloop_destroy(loop);
+		}
+		db_close(lt->db);
+	}
 	if (result == SG_OK)
 		log_info("stopped cleanly");
 out:
 	if (listen_fd >= 0)
 		close(listen_fd);
+	h2o_config_dispose(&srv.globalconf);
 	free(srv.loops);
 	return result;
 }
