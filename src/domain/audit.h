@@ -60,4 +60,39 @@ sg_err audit_verify(db_t *db, struct audit_verify_result *res,
 		    void (*progress)(int64_t done, int64_t total, void *arg),
 		    void *arg, struct err_report *er);
 
+/* Filters of audit_list(); NULL or "" means no filter. */
+struct audit_filter {
+	const char *action;  /* exact, or a prefix when it ends in '.' ("user.") */
+	const char *login;   /* exact login */
+	const char *outcome; /* AUDIT_SUCCESS / AUDIT_FAILURE / AUDIT_DENIED */
+	const char *from;    /* "YYYY-MM-DD" or RFC 3339 UTC, inclusive */
+	const char *to;      /* same; a bare date includes that whole day */
+};
+
+/* One record as audit_list() hands it out; valid during the callback. */
+struct audit_record {
+	int64_t id;
+	const char *ts;
+	int64_t user_id;          /* 0: anonymous or system */
+	const char *login;
+	const char *ip;
+	const char *action;
+	const char *object_type;  /* or NULL */
+	const char *object_id;    /* or NULL */
+	const char *outcome;
+	const char *details;      /* a JSON object (validated at append), or NULL */
+};
+
+/*
+ * Records matching f, newest first, skipping offset and handing at most
+ * limit to each(rec, arg) (a non-zero return stops early); *total is the
+ * number of matches. Only secadmin, auditor and the system actor may read
+ * (else SG_ERR_FORBIDDEN). A bad filter is SG_ERR_INVALID with the field
+ * ("action", "user", "outcome", "from", "to") named in er.
+ */
+sg_err audit_list(db_t *db, const struct actor *who,
+		  const struct audit_filter *f, int64_t offset, int64_t limit,
+		  int (*each)(const struct audit_record *rec, void *arg),
+		  void *arg, int64_t *total, struct err_report *er);
+
 #endif

@@ -395,21 +395,12 @@ sg_err server_run(const struct server_config *cfg, struct err_report *er)
 		if (srv.loops[i].started)
 			pthread_join(srv.loops[i].tid, NULL);
 	jobs_stop();
-	for (int i = 0; srv.loops && i < srv.nloops; i++) {
-		struct loop_thread *lt = &srv.loops[i];
-
-		/* a loop with connections left open past the grace period keeps
-		   its context: the process is about to exit anyway */
-		if (lt->started && lt->connections == 0) {
-			h2o_evloop_t *loop = lt->ctx.loop;
-
-			h2o_multithread_unregister_receiver(lt->ctx.queue,
-							    &lt->stop_receiver);
-			h2o_context_dispose(&lt->ctx);
-			h2o_evloop_destroy(loop);
-		}
-		db_close(lt->db);
-	}
+	/*
+	 * The loops' h2o contexts are left to process exit: libh2o 2.2 asserts
+	 * when a context is disposed while its internal timers are pending.
+	 */
+	for (int i = 0; srv.loops && i < srv.nloops; i++)
+		db_close(srv.loops[i].db);
 	if (result == SG_OK)
 		log_info("stopped cleanly");
 out:

@@ -1,0 +1,241 @@
+// Browser tests of the web UI against the real server: headless Debian
+// Chromium driven by playwright-core (resolved from web/node_modules, no
+// browser download). Covers sign-in with the forced first password change,
+// the region browser (lazy tree down to towns, search down to a village),
+// the language switch, creating a user and verifying the audit chain.
+//
+// Needs build/shegong (or SHEGONG_BIN) and a built web/dist (make web).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, repoRoot } from '../lib/server.mjs';
+
+const require = createRequire(join(repoRoot, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const STEP = 20000; // ms for one UI step to show up
+
+let srv;
+let ctx;
+let profileDir;
+const cspViolations = [];
+
+before(async () => {
+  assert.ok(existsSync(join(repoRoot, 'web/dist/index.html')), 'web/dist is missing: run `make web`');
+  srv = await startServer({ regions: 'fixture' });
+  profileDir = mkdtempSync(join(tmpdir(), 'shegong-e2e-chromium-'));
+  ctx = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+  });
+});
+
+after(async () => {
+  if (ctx) await ctx.close();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  if (srv) await srv.stop();
+});
+
+// A fresh page with no session and the default language.
+async function freshPage() {
+  await ctx.clearCookies();
+  for (const p of ctx.pages()) await p.close();
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(STEP);
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  page.on('pageerror', (e) => cspViolations.push('page error: ' + e.message));
+  await page.goto(srv.url + '/');
+  await page.evaluate(() => { localStorage.clear(); sessionStorage.clear(); });
+  await page.goto(srv.url + '/#/login');
+  await page.reload();
+  await page.waitForSelector('input[name=login]');
+  return page;
+}
+
+// Sign in through the form; when the account must change its password,
+// the undismissable dialog comes first and is filled with newPassword.
+async function signIn(page, login, password, newPassword) {
+  await page.fill('input[name=login]', login);
+  await page.fill('input[name=password]', password);
+  await page.click('[data-test=login-submit]');
+  const forced = page.locator('.sg-password-dialog');
+  const home = page.locator('[data-test=welcome]');
+  await page.locator('.sg-password-dialog, [data-test=welcome]').first().waitFor();
+  if (await forced.isVisible()) {
+    assert.ok(newPassword, `${login} was asked to change the password`);
+    // no close button: the dialog cannot be dismissed
+    assert.equal(await forced.locator('.el-dialog__headerbtn').count(), 0);
+    await forced.locator('input[name=current_password]').fill(password);
+    await forced.locator('input[name=new_password]').fill(newPassword);
+    await forced.locator('input[name=confirm_password]').fill(newPassword);
+    await forced.locator('[data-test=password-submit]').click();
+    await forced.waitFor({ state: 'hidden' });
+  }
+  await home.waitFor();
+}
+
+// Run a test body; on failure keep a screenshot for the person reading the log.
+async function withPage(name, fn) {
+  const page = await freshPage();
+  try {
+    await fn(page);
+  } catch (e) {
+    const shot = join(tmpdir(), `shegong-e2e-${name}.png`);
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    e.message += `\n(screenshot: ${shot})`;
+    throw e;
+  }
+}
+
+function treeNode(page, code) {
+  return page.locator(`.sg-tree-node[data-code="${code}"]`);
+}
+
+async function expand(page, code) {
+  await treeNode(page, code).waitFor();
+  const content = page.locator('.el-tree-node__content', { has: treeNode(page, code) });
+  const icon = content.locator('.el-tree-node__expand-icon');
+  if (!(await icon.getAttribute('class')).includes('expanded')) await icon.click();
+}
+
+function itemsOf(json) { return Array.isArray(json) ? json : json.items; }
+
+// Walk the fixture through the API for a county with towns and a village
+// whose name is rare enough to be on the first page of a search.
+async function findCountyAndVillage(c) {
+  const queue = itemsOf((await c.get('/api/v1/regions?per_page=200')).json);
+  while (queue.length) {
+    const r = queue.shift();
+    if (r.has_children === false || r.level === 'town' || r.level === 'village') continue;
+    const kids = itemsOf((await c.get(`/api/v1/regions/${r.code}/children?per_page=200`)).json);
+    if (r.level === 'county' && kids.some((k) => k.level === 'town')) {
+      for (const town of kids) {
+        const villages = itemsOf((await c.get(`/api/v1/regions/${town.code}/children?per_page=200`)).json);
+        for (const v of villages) {
+          const s = await c.get(`/api/v1/regions?q=${encodeURIComponent(v.name)}&per_page=20`);
+          if (s.status === 200 && s.json.total <= 20) {
+            const county = (await c.get(`/api/v1/regions/${r.code}`)).json;
+            return { county, towns: kids, village: v };
+          }
+        }
+      }
+    }
+    queue.push(...kids);
+  }
+  throw new Error('the fixture has no county with towns and villages');
+}
+
+test('region browser: sign in, forced password change, tree to towns, search a village', async () => {
+  const admin = await srv.loginAs(srv.adminLogin, srv.adminPassword);
+  const { county, towns, village } = await findCountyAndVillage(admin);
+  const province = county.path[0];
+
+  // a bureau account for the province: created by the admin, so its first
+  // sign-in must change the initial password
+  const initial = 'Init-Bureau-Pass-2026';
+  const created = await admin.post('/api/v1/users', {
+    login: 'e2e_bureau', display_name: '省民政厅测试', role: 'bureau',
+    region_code: province.code, password: initial,
+  });
+  assert.equal(created.status, 201, created.text);
+
+  await withPage('regions', async (page) => {
+    await signIn(page, 'e2e_bureau', initial, 'Changed-Bureau-Pass-2026');
+    // the header shows the user's region
+    await page.locator('.sg-region-name', { hasText: province.name }).waitFor();
+
+    await page.click('.el-menu-item[data-menu=regions]');
+    await page.waitForURL(/#\/regions/);
+    // expand from the scope root down to the county: its towns are listed
+    for (const p of county.path) await expand(page, p.code);
+    for (const town of towns.slice(0, 5)) await treeNode(page, town.code).waitFor();
+    assert.equal(await treeNode(page, towns[0].code).locator('.sg-tree-name').innerText(), towns[0].name);
+
+    // selecting the county shows its detail with descendant counts
+    await treeNode(page, county.code).click();
+    await page.locator('[data-test=detail-code]', { hasText: county.code }).waitFor();
+    await page.locator('[data-test=desc-town]').waitFor();
+
+    // search the village by name and open its detail
+    await page.fill('input[data-test=region-search]', village.name);
+    await page.press('input[data-test=region-search]', 'Enter');
+    const hit = page.locator(`.sg-result[data-code="${village.code}"]`);
+    await hit.waitFor();
+    assert.match(await hit.innerText(), new RegExp(county.name));
+    await hit.click();
+    await page.locator('[data-test=detail-code]', { hasText: village.code }).waitFor();
+    assert.equal(await page.locator('[data-test=detail-name]').innerText(), village.name);
+    const path = await page.locator('[data-test=detail-path]').innerText();
+    assert.ok(path.includes(county.name), `path "${path}" names the county`);
+
+    // a path link goes back up to the county
+    await page.locator('[data-test=detail-path] a', { hasText: county.name }).click();
+    await page.locator('[data-test=detail-code]', { hasText: county.code }).waitFor();
+    assert.deepEqual(cspViolations, []);
+  });
+});
+
+test('language switch to English changes the menu and is kept after reload', async () => {
+  await withPage('locale', async (page) => {
+    await signIn(page, srv.adminLogin, srv.adminPassword);
+    await page.locator('.el-menu-item[data-menu=regions]', { hasText: '行政区划' }).waitFor();
+    await page.click('[data-test=locale-switch]');
+    await page.click('.el-dropdown-menu__item[data-locale=en]');
+    await page.locator('.el-menu-item[data-menu=regions]', { hasText: 'Regions' }).waitFor();
+    await page.locator('.el-menu-item[data-menu=home]', { hasText: 'Home' }).waitFor();
+    await page.locator('.sg-title', { hasText: 'Social Work Talent Information Platform' }).waitFor();
+    await page.reload();
+    await page.locator('.el-menu-item[data-menu=home]', { hasText: 'Home' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.deepEqual(cspViolations, []);
+  });
+});
+
+test('users page: create a user through the dialog', async () => {
+  await withPage('users', async (page) => {
+    await signIn(page, srv.adminLogin, srv.adminPassword);
+    await page.goto(srv.url + '/#/users');
+    await page.locator('[data-test=user-table] .el-table__row').first().waitFor();
+    await page.click('[data-test=user-create]');
+    const dlg = page.locator('.el-dialog', { has: page.locator('[data-test=user-save]') });
+    await dlg.waitFor();
+    await dlg.locator('input[name=login]').fill('e2e_worker');
+    await dlg.locator('input[name=display_name]').fill('张社工');
+    await dlg.locator('.el-select').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '社会工作者' }).click();
+    await dlg.locator('input[name=password]').fill('Worker-Initial-2026');
+    await dlg.locator('[data-test=user-save]').click();
+    await dlg.waitFor({ state: 'hidden' });
+    const row = page.locator('[data-test=user-table] .el-table__row', { hasText: 'e2e_worker' });
+    await row.waitFor();
+    assert.match(await row.innerText(), /张社工/);
+    assert.match(await row.innerText(), /社会工作者/);
+    assert.deepEqual(cspViolations, []);
+  });
+});
+
+test('audit page: verifying the chain reports success', async () => {
+  const add = srv.cli(['user', 'add', 'e2e_auditor', '--role', 'auditor', '--password-stdin'],
+    { stdin: 'Auditor-Passw0rd-2026\n' });
+  assert.equal(add.code, 0, add.stderr);
+  await withPage('audit', async (page) => {
+    await signIn(page, 'e2e_auditor', 'Auditor-Passw0rd-2026');
+    // an auditor sees the audit log but not user management
+    assert.equal(await page.locator('.el-menu-item[data-menu=users]').count(), 0);
+    await page.goto(srv.url + '/#/audit');
+    await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
+    await page.click('[data-test=audit-verify]');
+    await page.locator('[data-test=verify-ok]').waitFor({ timeout: 60000 });
+    assert.deepEqual(cspViolations, []);
+  });
+});
