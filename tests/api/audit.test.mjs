@@ -272,7 +272,8 @@ test('tampering with the file while stopped is named by the job and the CLI', as
   const okJson = JSON.parse(srv.cli(['audit', 'verify', '--json']).stdout);
   assert.equal(okJson.ok, true);
 
-  await srv.shutdown();
+  assert.equal(await srv.shutdown(), 0, srv.log);
+  assert.doesNotMatch(srv.log, /Sanitizer/);
   // with its triggers the table refuses changes even from the sqlite3 shell
   const refused = sqlite(srv.dbPath, 'DELETE FROM audit_log WHERE id = 3');
   assert.notEqual(refused.code, 0);
