@@ -5,9 +5,6 @@
  * The rules live in domain/auth.c; here only input shape and replies. A
  * new session's token goes out only as the cookie, never in a body.
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "api.h"
 #include "../domain/auth.h"
 #include "../domain/user.h"

@@ -12,7 +12,6 @@
  * change forced at first sign-in), since whoever runs this chose it.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>

@@ -19,10 +19,8 @@
 #include "password.h"
 #include "totp.h"
 #include "../core/buf.h"
-#include "../core/json.h"
 #include "../core/log.h"
 #include "../core/secret.h"
-#include "../core/utf8.h"
 #include "../core/util.h"
 #include "../core/banned.h"
 
@@ -581,6 +579,8 @@ sg_err auth_login(db_t *db, const struct auth_login_input *in,
 	int found, ok, rc;
 	db_stmt_t *st;
 
+	if (!in->login || !in->password)
+		return login_refused(er);
 	memset(&who, 0, sizeof(who));
 	util_strlcpy(who.ip, in->ip, sizeof(who.ip));
 	throttle_keys_make(&k, in->login, in->ip);

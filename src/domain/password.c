@@ -196,16 +196,20 @@ sg_err password_hash(const char *password, char out[PASSWORD_HASH_SIZE],
 	return SG_OK;
 }
 
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[PASSWORD_HASH_SIZE];
+static void make_dummy_hash(void);
+
 int password_verify(const char *hash, const char *password)
 {
+	/* whichever verification comes first pays for making the dummy hash,
+	   so that the first unknown login is not the one slow sign-in */
+	pthread_once(&dummy_once, make_dummy_hash);
 	if (!hash || strncmp(hash, crypto_pwhash_STRPREFIX,
 			     strlen(crypto_pwhash_STRPREFIX)) != 0)
 		return 0;
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
-
-static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
-static char dummy_hash[PASSWORD_HASH_SIZE];
 
 static void make_dummy_hash(void)
 {

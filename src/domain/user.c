@@ -223,6 +223,26 @@ static void check_role_region(enum role r, const char *region, struct err_report
 			  role_name(r));
 }
 
+/*
+ * The region input (when check is set: it is new) and then the pairing of
+ * role and region, so that region_code gets at most one error.
+ * SG_ERR_DB only when the database failed.
+ */
+static sg_err check_placement(db_t *db, const struct actor *who, enum role r,
+			      const char *region, int check, struct err_report *er)
+{
+	size_t before = er->nfields;
+
+	if (check && region[0]) {
+		if (check_region(db, who, region, er) == SG_ERR_DB)
+			return SG_ERR_DB;
+		if (er->nfields > before)
+			return SG_OK;
+	}
+	check_role_region(r, region, er);
+	return SG_OK;
+}
+
 static void check_role(const struct actor *who, enum role r, struct err_report *er)
 {
 	if (r <= ROLE_NONE || r >= ROLE_SYSTEM)
@@ -434,7 +454,7 @@ sg_err user_create(db_t *db, const struct actor *who, const struct user_new *in,
 {
 	const char *region = in->region_code ? in->region_code : "";
 	const char *name = in->display_name && in->display_name[0] ?
-			   in->display_name : in->login;
+			   in->display_name : (in->login ? in->login : "");
 	char hash[PASSWORD_HASH_SIZE], details[256];
 	int rc;
 
@@ -448,9 +468,8 @@ sg_err user_create(db_t *db, const struct actor *who, const struct user_new *in,
 			  "\"system\" names the platform itself in the audit log");
 	check_display_name(name, er);
 	check_role(who, in->role, er);
-	if (region[0] && check_region(db, who, region, er) == SG_ERR_DB)
+	if (check_placement(db, who, in->role, region, 1, er) == SG_ERR_DB)
 		return er->code;
-	check_role_region(in->role, region, er);
 	password_check_policy(in->password ? in->password : "",
 			      user_login_valid(in->login) ? in->login : NULL,
 			      "password", er);
@@ -515,10 +534,10 @@ sg_err user_update(db_t *db, const struct actor *who, int64_t id,
 		else
 			check_role(who, role, er);
 	}
-	if (p->set_region && region[0] && strcmp(region, cur.region_code) != 0 &&
-	    check_region(db, who, region, er) == SG_ERR_DB)
+	if (check_placement(db, who, role, region,
+			    p->set_region && strcmp(region, cur.region_code) != 0,
+			    er) == SG_ERR_DB)
 		return er->code;
-	check_role_region(role, region, er);
 	if (self && disabled && !cur.disabled)
 		err_field(er, "disabled", "not_allowed",
 			  "you cannot disable your own account");
