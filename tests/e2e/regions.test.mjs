@@ -7,6 +7,7 @@
 // Needs build/shegong (or SHEGONG_BIN) and a built web/dist (make web).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,6 +109,21 @@ async function expand(page, code) {
   if (!(await icon.getAttribute('class')).includes('expanded')) await icon.click();
 }
 
+// RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32 secret at step `step`.
+function totpCode(secretB32, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secretB32.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = createHmac('sha1', key).update(msg).digest();
+  const off = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
 function itemsOf(json) { return Array.isArray(json) ? json : json.items; }
 
 // Walk the fixture through the API for a county with towns and a village
@@ -202,6 +218,8 @@ test('language switch to English changes the menu and is kept after reload', asy
 });
 
 test('users page: create a user through the dialog', async () => {
+  const admin = await srv.loginAs(srv.adminLogin, srv.adminPassword);
+  const root = itemsOf((await admin.get('/api/v1/regions?per_page=200')).json)[0];
   await withPage('users', async (page) => {
     await signIn(page, srv.adminLogin, srv.adminPassword);
     await page.goto(srv.url + '/#/users');
@@ -213,6 +231,9 @@ test('users page: create a user through the dialog', async () => {
     await dlg.locator('input[name=display_name]').fill('张社工');
     await dlg.locator('.el-select').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '社会工作者' }).click();
+    // a worker needs a region: typing the code shows the region's name
+    await dlg.locator('input[name=region_code]').fill(root.code);
+    await dlg.locator('.sg-picker-name', { hasText: root.name }).waitFor();
     await dlg.locator('input[name=password]').fill('Worker-Initial-2026');
     await dlg.locator('[data-test=user-save]').click();
     await dlg.waitFor({ state: 'hidden' });
@@ -220,6 +241,7 @@ test('users page: create a user through the dialog', async () => {
     await row.waitFor();
     assert.match(await row.innerText(), /张社工/);
     assert.match(await row.innerText(), /社会工作者/);
+    assert.match(await row.innerText(), new RegExp(root.name));
     assert.deepEqual(cspViolations, []);
   });
 });
@@ -236,6 +258,42 @@ test('audit page: verifying the chain reports success', async () => {
     await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
     await page.click('[data-test=audit-verify]');
     await page.locator('[data-test=verify-ok]').waitFor({ timeout: 60000 });
+    assert.deepEqual(cspViolations, []);
+  });
+});
+
+test('two-factor: enrol in the dialog, then sign in with the 6-digit code', async () => {
+  const add = srv.cli(['user', 'add', 'e2e_secadmin', '--role', 'secadmin', '--password-stdin'],
+    { stdin: 'Secadmin-Passw0rd-2026\n' });
+  assert.equal(add.code, 0, add.stderr);
+  await withPage('totp', async (page) => {
+    await signIn(page, 'e2e_secadmin', 'Secadmin-Passw0rd-2026');
+    await page.click('[data-test=user-menu]');
+    await page.click('.el-dropdown-menu__item:has-text("两步验证")');
+    await page.click('[data-test=totp-start]');
+    // the QR code is an <img> with an SVG data: URL (the CSP allows data: images)
+    const src = await page.locator('[data-test=totp-qr]').getAttribute('src');
+    assert.match(src, /^data:image\/svg\+xml;base64,/);
+    const secret = (await page.locator('[data-test=totp-secret]').innerText()).replace(/\s/g, '');
+    const step = Math.floor(Date.now() / 30000);
+    await page.fill('input[name=totp_code]', totpCode(secret, step));
+    await page.click('[data-test=totp-confirm]');
+    await page.locator('[data-test=totp-qr]').waitFor({ state: 'hidden' });
+
+    // sign out, then in again: the password alone asks for the code
+    await page.click('[data-test=user-menu]');
+    await page.click('[data-test=logout]');
+    await page.click('.el-message-box .el-button--primary');
+    await page.waitForSelector('input[name=login]');
+    await page.fill('input[name=login]', 'e2e_secadmin');
+    await page.fill('input[name=password]', 'Secadmin-Passw0rd-2026');
+    await page.click('[data-test=login-submit]');
+    await page.waitForSelector('input[name=totp]');
+    // a code is good once: wait for the next 30-second step
+    while (Math.floor(Date.now() / 30000) <= step) await new Promise((r) => setTimeout(r, 500));
+    await page.fill('input[name=totp]', totpCode(secret, Math.floor(Date.now() / 30000)));
+    await page.click('[data-test=login-submit]');
+    await page.locator('[data-test=welcome]').waitFor();
     assert.deepEqual(cspViolations, []);
   });
 });

@@ -44,6 +44,11 @@ export class ApiError extends Error {
     return out;
   }
 
+  // the problem type's last segment: "/problems/csrf_failed" → "csrf_failed"
+  get kind() {
+    return String(this.problem.type || '').split('/').pop();
+  }
+
   hasFieldError(field, code) {
     return (this.problem.errors || []).some((e) => e.field === field && (!code || e.code === code));
   }
@@ -66,6 +71,27 @@ function queryString(query) {
 
 // opts: query (object), noAuthRedirect (don't treat 401 as "session over")
 export async function request(method, path, body, opts = {}) {
+  try {
+    return await send(method, path, body, opts);
+  } catch (err) {
+    // A token lost with sessionStorage (or rotated in another tab): fetch
+    // the session's token again and retry the request once.
+    if (err.status === 403 && err.kind === 'csrf_failed' && !opts.retried && session.user) {
+      const s = await send('GET', '/session', undefined, { noAuthRedirect: true }).catch(() => null);
+      if (s && s.csrf_token) {
+        setCsrf(s.csrf_token);
+        return request(method, path, body, { ...opts, retried: true });
+      }
+    }
+    // The server insists on a new password first: bring up the forced dialog.
+    if (err.status === 403 && err.kind === 'password_change_required' && session.user) {
+      session.user.must_change_password = true;
+    }
+    throw err;
+  }
+}
+
+async function send(method, path, body, opts) {
   const headers = { Accept: 'application/json' };
   const init = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {

@@ -4,23 +4,49 @@ import { i18n } from './i18n.js';
 
 const t = (...a) => i18n.global.t(...a);
 
-// Show a failed request's problem detail (or a generic text) in a toast.
+const te = (k) => i18n.global.te(k) || i18n.global.te(k, 'zh-CN');
+
+// A field error in the UI language: by field and code, then by code alone,
+// else the server's (English) message.
+export function fieldMessage(e) {
+  if (te(`fieldError.${e.field}.${e.code}`)) return t(`fieldError.${e.field}.${e.code}`);
+  if (te(`fieldError.${e.code}`)) return t(`fieldError.${e.code}`);
+  return e.message || e.code || '';
+}
+
+// The text for a failed request, in the UI language where the problem
+// kind or status is known, else the server's detail.
+export function errorMessage(err) {
+  if (!err) return '';
+  if (err.status === 0) return t('error.network');
+  const kind = err.kind || '';
+  if (kind && te('problem.' + kind)) return t('problem.' + kind);
+  if (err.status === 429) {
+    const ra = Number(err.headers && err.headers.get('Retry-After'));
+    return t('error.throttled', { s: Number.isFinite(ra) && ra > 0 ? ra : 60 });
+  }
+  if (err.status === 422 && (err.problem.errors || []).length) {
+    return t('error.checkFields') + ' ' + err.problem.errors.map(fieldMessage).join('；');
+  }
+  if (err.status === 403) return t('error.forbidden');
+  if (err.status === 404) return t('error.notFoundItem');
+  if (err.status >= 500) return t('error.server');
+  return (err.problem && (err.problem.detail || err.problem.title)) || t('error.unknown', { status: err.status ?? '?' });
+}
+
+// Show a failed request in a toast.
 export function showError(err) {
   if (!err) return;
   if (err.status === 401) return; // the router already went to the login page
-  let msg;
-  if (err.status === 0) msg = t('error.network');
-  else if (err.problem && err.problem.detail) msg = err.problem.detail;
-  else if (err.problem && err.problem.title) msg = err.problem.title;
-  else if (err.status === 403) msg = t('error.forbidden');
-  else msg = t('error.unknown', { status: err.status ?? '?' });
-  ElMessage({ type: 'error', message: msg, grouping: true, showClose: true });
+  ElMessage({ type: 'error', message: errorMessage(err), grouping: true, showClose: true });
 }
 
 // Apply a problem's per-field errors onto a reactive {field: message} map.
 export function applyFieldErrors(target, err) {
   for (const k of Object.keys(target)) target[k] = '';
-  if (err && typeof err.fieldErrors === 'function') Object.assign(target, err.fieldErrors());
+  for (const e of (err && err.problem && err.problem.errors) || []) {
+    if (e && e.field && !target[e.field]) target[e.field] = fieldMessage(e);
+  }
 }
 
 function pad(n) { return String(n).padStart(2, '0'); }

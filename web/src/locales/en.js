@@ -99,14 +99,14 @@ export default {
     current: 'Current password',
     new: 'New password',
     confirm: 'Confirm new password',
-    rules: 'At least 12 characters; avoid common passwords and your account name.',
+    rules: 'At least 8 characters; not a common password, not your account name, not one repeated character.',
     mismatch: 'The two new passwords differ',
     required: 'Enter a password',
     changed: 'Password changed',
   },
   totp: {
     title: 'Two-factor authentication',
-    enabled: 'Two-factor authentication is on. Binding again replaces the old authenticator.',
+    enabled: 'Two-factor authentication is on. To move to a new phone or app, ask a system administrator to reset it, then bind again.',
     disabled: 'Two-factor authentication is off. Once on, sign-in asks for a code from your authenticator app.',
     start: 'Set up',
     rebind: 'Bind again',
@@ -197,7 +197,7 @@ export default {
   audit: {
     title: 'Audit log',
     action: 'Action',
-    actionPlaceholder: 'e.g. user.create',
+    actionPlaceholder: 'Any action',
     user: 'Account',
     outcome: 'Outcome',
     timeRange: 'Time range',
@@ -222,7 +222,100 @@ export default {
       denied: 'Denied',
     },
   },
+  fieldError: {
+    required: 'Required',
+    invalid: 'Invalid value',
+    malformed: 'Malformed value',
+    invalid_utf8: 'Contains invalid characters',
+    too_long: 'Too long',
+    type: 'Wrong type',
+    unknown: 'Does not exist',
+    taken: 'Already taken',
+    reserved: 'Reserved name',
+    not_allowed: 'Not allowed',
+    outside_scope: 'Outside your region',
+    too_short: 'Too short (at least 8 characters)',
+    too_common: 'Too common or too simple; choose another',
+    wrong: 'Wrong',
+    same_as_current: 'Must differ from the current password',
+    login: {
+      invalid: '3 to 64 letters, digits or . _ @ -',
+      taken: 'This account already exists',
+    },
+    region_code: {
+      required: 'This role needs a region',
+      unknown: 'No such region in your scope',
+      invalid: 'A region code has 2, 4, 6, 9 or 12 digits',
+      not_allowed: 'This role cannot be bound to a region',
+    },
+    role: {
+      not_allowed: 'You may not grant this role',
+    },
+    current_password: {
+      wrong: 'The current password is wrong',
+    },
+    totp: {
+      required: 'Enter the verification code',
+      invalid: 'Wrong or already used code; wait for the next one',
+    },
+    code: {
+      invalid: 'Wrong code; check the phone\'s clock and try again',
+    },
+  },
+  problem: {
+    csrf_failed: 'The page is out of date; reload and try again',
+    password_change_required: 'Change your initial password first',
+    role_forbidden: 'Your role may not do this',
+    login_required: 'Your session has ended; please sign in again',
+  },
+  auditAction: {
+    audit: {
+      verify: 'Verify audit chain',
+    },
+    backup: {
+      create: 'Backup',
+    },
+    job: {
+      submit: 'Submit job',
+    },
+    me: {
+      password_change: 'Change own password',
+      totp_enable: 'Enable two-factor',
+    },
+    permission: {
+      denied: 'Permission denied',
+    },
+    region: {
+      load: 'Load regions',
+    },
+    session: {
+      login: 'Sign in',
+      logout: 'Sign out',
+    },
+    system: {
+      init: 'System initialisation',
+    },
+    user: {
+      create: 'Create user',
+      disable: 'Disable user',
+      enable: 'Enable user',
+      password_reset: 'Reset password',
+      totp_reset: 'Reset two-factor',
+      update: 'Update user',
+    },
+    worker: {
+      create: 'Create social worker',
+      update: 'Update social worker',
+      reveal: 'Reveal sensitive data',
+      qualification_add: 'Add qualification',
+      qualification_remove: 'Remove qualification',
+    },
+  },
   error: {
+    throttled: 'Too many attempts; try again in {s} seconds',
+    checkFields: 'Please correct:',
+    notFoundItem: 'Not found, or outside your region',
+    server: 'Server error; try again later or contact the system administrator',
     network: 'Network error: cannot reach the server',
     unknown: 'Request failed ({status})',
     forbidden: 'You are not allowed to do this',

@@ -99,14 +99,14 @@ export default {
     current: '当前密码',
     new: '新密码',
     confirm: '确认新密码',
-    rules: '密码至少 12 位，不要使用常见密码或与账号相同的密码。',
+    rules: '密码至少 8 位，不要使用常见密码、与账号相同或单一重复字符的密码。',
     mismatch: '两次输入的新密码不一致',
     required: '请输入密码',
     changed: '密码已修改',
   },
   totp: {
     title: '两步验证',
-    enabled: '已开启两步验证。重新绑定将替换原来的验证器。',
+    enabled: '已开启两步验证。如需更换手机或验证器，请联系系统管理员重置两步验证后重新绑定。',
     disabled: '尚未开启两步验证。开启后登录时需输入身份验证器应用生成的动态验证码。',
     start: '开始绑定',
     rebind: '重新绑定',
@@ -197,7 +197,7 @@ export default {
   audit: {
     title: '审计日志',
     action: '操作类型',
-    actionPlaceholder: '如 user.create',
+    actionPlaceholder: '全部操作',
     user: '操作账号',
     outcome: '结果',
     timeRange: '时间范围',
@@ -222,7 +222,100 @@ export default {
       denied: '拒绝',
     },
   },
+  fieldError: {
+    required: '此项为必填项',
+    invalid: '格式不正确',
+    malformed: '格式不正确',
+    invalid_utf8: '含有无效字符',
+    too_long: '内容过长',
+    type: '类型不正确',
+    unknown: '不存在',
+    taken: '已被占用',
+    reserved: '为系统保留名称，不能使用',
+    not_allowed: '不允许此取值',
+    outside_scope: '超出您的管辖范围',
+    too_short: '密码太短（至少 8 位）',
+    too_common: '密码过于简单或常见，请换一个',
+    wrong: '不正确',
+    same_as_current: '新密码不能与当前密码相同',
+    login: {
+      invalid: '账号为 3–64 位字母、数字或 . _ @ - 字符',
+      taken: '该账号已存在',
+    },
+    region_code: {
+      required: '该角色必须指定所属区划',
+      unknown: '区划代码不存在或不在您的管辖范围内',
+      invalid: '区划代码格式不正确（2、4、6、9 或 12 位数字）',
+      not_allowed: '该角色不能绑定区划',
+    },
+    role: {
+      not_allowed: '您不能授予该角色',
+    },
+    current_password: {
+      wrong: '当前密码不正确',
+    },
+    totp: {
+      required: '请输入动态验证码',
+      invalid: '动态验证码错误或已使用，请等待下一个验证码',
+    },
+    code: {
+      invalid: '验证码错误，请核对手机时间后重试',
+    },
+  },
+  problem: {
+    csrf_failed: '页面已过期，请刷新后重试',
+    password_change_required: '请先修改初始密码',
+    role_forbidden: '您的角色无权执行此操作',
+    login_required: '登录已失效，请重新登录',
+  },
+  auditAction: {
+    audit: {
+      verify: '校验日志链',
+    },
+    backup: {
+      create: '数据备份',
+    },
+    job: {
+      submit: '提交后台任务',
+    },
+    me: {
+      password_change: '修改本人密码',
+      totp_enable: '开启两步验证',
+    },
+    permission: {
+      denied: '越权访问',
+    },
+    region: {
+      load: '导入行政区划',
+    },
+    session: {
+      login: '登录',
+      logout: '退出登录',
+    },
+    system: {
+      init: '系统初始化',
+    },
+    user: {
+      create: '新增用户',
+      disable: '停用用户',
+      enable: '启用用户',
+      password_reset: '重置密码',
+      totp_reset: '重置两步验证',
+      update: '修改用户',
+    },
+    worker: {
+      create: '新增社工',
+      update: '修改社工',
+      reveal: '查看敏感信息',
+      qualification_add: '新增职业水平证书',
+      qualification_remove: '删除职业水平证书',
+    },
+  },
   error: {
+    throttled: '操作过于频繁，请在 {s} 秒后重试',
+    checkFields: '提交的内容有误：',
+    notFoundItem: '记录不存在或不在您的管辖范围内',
+    server: '服务器内部错误，请稍后重试或联系系统管理员',
     network: '网络错误，无法连接服务器',
     unknown: '操作失败（{status}）',
     forbidden: '没有权限执行此操作',

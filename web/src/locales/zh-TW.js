@@ -100,14 +100,14 @@ export default {
     current: '當前密碼',
     new: '新密碼',
     confirm: '確認新密碼',
-    rules: '密碼至少 12 位，不要使用常見密碼或與帳號相同的密碼。',
+    rules: '密碼至少 8 位，不要使用常見密碼、與帳號相同或單一重複字符的密碼。',
     mismatch: '兩次輸入的新密碼不一致',
     required: '請輸入密碼',
     changed: '密碼已修改',
   },
   totp: {
     title: '兩步驗證',
-    enabled: '已開啟兩步驗證。重新綁定將替換原來的驗證器。',
+    enabled: '已開啟兩步驗證。如需更換手機或驗證器，請聯繫系統管理員重置兩步驗證後重新綁定。',
     disabled: '尚未開啟兩步驗證。開啟後登錄時需輸入身份驗證器應用生成的動態驗證碼。',
     start: '開始綁定',
     rebind: '重新綁定',
@@ -198,7 +198,7 @@ export default {
   audit: {
     title: '審計日誌',
     action: '操作類型',
-    actionPlaceholder: '如 user.create',
+    actionPlaceholder: '全部操作',
     user: '操作帳號',
     outcome: '結果',
     timeRange: '時間範圍',
@@ -223,7 +223,100 @@ export default {
       denied: '拒絕',
     },
   },
+  fieldError: {
+    required: '此項爲必填項',
+    invalid: '格式不正確',
+    malformed: '格式不正確',
+    invalid_utf8: '含有無效字符',
+    too_long: '內容過長',
+    type: '類型不正確',
+    unknown: '不存在',
+    taken: '已被佔用',
+    reserved: '爲系統保留名稱，不能使用',
+    not_allowed: '不允許此取值',
+    outside_scope: '超出您的管轄範圍',
+    too_short: '密碼太短（至少 8 位）',
+    too_common: '密碼過於簡單或常見，請換一個',
+    wrong: '不正確',
+    same_as_current: '新密碼不能與當前密碼相同',
+    login: {
+      invalid: '帳號爲 3–64 位字母、數字或 . _ @ - 字符',
+      taken: '該帳號已存在',
+    },
+    region_code: {
+      required: '該角色必須指定所屬區劃',
+      unknown: '區劃代碼不存在或不在您的管轄範圍內',
+      invalid: '區劃代碼格式不正確（2、4、6、9 或 12 位數字）',
+      not_allowed: '該角色不能綁定區劃',
+    },
+    role: {
+      not_allowed: '您不能授予該角色',
+    },
+    current_password: {
+      wrong: '當前密碼不正確',
+    },
+    totp: {
+      required: '請輸入動態驗證碼',
+      invalid: '動態驗證碼錯誤或已使用，請等待下一個驗證碼',
+    },
+    code: {
+      invalid: '驗證碼錯誤，請核對手機時間後重試',
+    },
+  },
+  problem: {
+    csrf_failed: '頁面已過期，請刷新後重試',
+    password_change_required: '請先修改初始密碼',
+    role_forbidden: '您的角色無權執行此操作',
+    login_required: '登錄已失效，請重新登錄',
+  },
+  auditAction: {
+    audit: {
+      verify: '校驗日誌鏈',
+    },
+    backup: {
+      create: '數據備份',
+    },
+    job: {
+      submit: '提交後臺任務',
+    },
+    me: {
+      password_change: '修改本人密碼',
+      totp_enable: '開啟兩步驗證',
+    },
+    permission: {
+      denied: '越權訪問',
+    },
+    region: {
+      load: '導入行政區劃',
+    },
+    session: {
+      login: '登錄',
+      logout: '退出登錄',
+    },
+    system: {
+      init: '系統初始化',
+    },
+    user: {
+      create: '新增用戶',
+      disable: '停用用戶',
+      enable: '啟用用戶',
+      password_reset: '重置密碼',
+      totp_reset: '重置兩步驗證',
+      update: '修改用戶',
+    },
+    worker: {
+      create: '新增社工',
+      update: '修改社工',
+      reveal: '查看敏感信息',
+      qualification_add: '新增職業水平證書',
+      qualification_remove: '刪除職業水平證書',
+    },
+  },
   error: {
+    throttled: '操作過於頻繁，請在 {s} 秒後重試',
+    checkFields: '提交的內容有誤：',
+    notFoundItem: '記錄不存在或不在您的管轄範圍內',
+    server: '服務器內部錯誤，請稍後重試或聯繫系統管理員',
     network: '網絡錯誤，無法連接服務器',
     unknown: '操作失敗（{status}）',
     forbidden: '沒有權限執行此操作',
