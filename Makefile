@@ -2,6 +2,7 @@
 # Both install what is missing (Debian and npm packages) on a fresh Debian 12.
 
 SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 DB ?= ./data/shegong.db

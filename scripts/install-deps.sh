@@ -7,6 +7,7 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config git
   libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev
   libsodium-dev liboath-dev libqrencode-dev libcsv-dev libcmocka-dev
+  libopencc-dev libopencc-data
   nodejs npm)
 test_pkgs=(chromium fonts-noto-cjk curl)
 bench_pkgs=(wrk nginx-light hyperfine)

@@ -97,8 +97,10 @@ int main(int argc, char **argv)
 	env.db_path = getenv("SHEGONG_DB");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db")) {
-			if (i + 1 >= argc)
+			if (i + 1 >= argc) {
+				free(args);
 				return cli_fail("--db needs a path");
+			}
 			env.db_path = argv[++i];
 		} else if (!strncmp(argv[i], "--db=", 5)) {
 			env.db_path = argv[i] + 5;

@@ -255,9 +255,13 @@ static void test_unknown_logins_take_as_long(void **state)
 		if (t1 - t0 < unknown)
 			unknown = t1 - t0;
 	}
-	/* both are dominated by one argon2id verification */
-	assert_true(unknown > known * 0.6);
-	assert_true(known > unknown * 0.6);
+	/*
+	 * Both are dominated by one argon2id verification. The bound is loose
+	 * because sanitizer builds and shared machines are noisy; a path that
+	 * skipped the hash would be a hundred times faster.
+	 */
+	assert_true(unknown > known * 0.3);
+	assert_true(known > unknown * 0.3);
 }
 
 static void test_pair_throttle_on_the_database(void **state)
