@@ -363,6 +363,7 @@ int rc_body_has(struct req_ctx *rc, const char *name)
 struct json_writer *rc_json(struct req_ctx *rc, int status)
 {
 	buf_reset(&rc->out);
+	rc->raw = 0;
 	rc->status = status;
 	rc->content_type = "application/json; charset=utf-8";
 	jw_init(&rc->jw, &rc->out);
@@ -374,6 +375,18 @@ void rc_no_content(struct req_ctx *rc)
 	buf_reset(&rc->out);
 	rc->status = 204;
 	rc->content_type = NULL;
+}
+
+sg_err rc_bytes(struct req_ctx *rc, int status, const char *content_type,
+		const void *data, size_t len)
+{
+	buf_reset(&rc->out);
+	if (buf_add(&rc->out, data, len))
+		return err_set(&rc->er, SG_ERR_TOO_LARGE, "reply too large");
+	rc->status = status;
+	rc->content_type = content_type;
+	rc->raw = 1;
+	return SG_OK;
 }
 
 struct json_writer *rc_list_begin(struct req_ctx *rc)
@@ -516,8 +529,8 @@ void rc_send(struct req_ctx *rc)
 {
 	h2o_req_t *req = rc_h2o(rc);
 
-	if (rc->status == 0 || (rc->content_type && rc->status != 204 &&
-				jw_finish(&rc->jw) != 0)) {
+	if (rc->status == 0 || (rc->content_type && !rc->raw &&
+				rc->status != 204 && jw_finish(&rc->jw) != 0)) {
 		err_set(&rc->er, SG_ERR_INTERNAL, "reply could not be written");
 		rc->status = 0;
 		rc->nheaders = 0;

@@ -53,6 +53,7 @@ struct req_ctx {
 	struct err_report er;        /* filled by a failing handler */
 	int status;                  /* reply status, 0 until a reply starts */
 	const char *content_type;    /* of the reply */
+	int raw;                     /* reply is rc_bytes(), not JSON */
 	struct buf out;              /* reply body */
 	struct json_writer jw;       /* writer over out, for rc_json() */
 
@@ -123,6 +124,12 @@ int rc_body_has(struct req_ctx *rc, const char *name);
 struct json_writer *rc_json(struct req_ctx *rc, int status);
 /* 204 with no body. */
 void rc_no_content(struct req_ctx *rc);
+/*
+ * A non-JSON reply (a PDF, a CSV): copies len bytes of data; content_type
+ * must be a string literal. SG_OK, or SG_ERR_TOO_LARGE past the reply cap.
+ */
+sg_err rc_bytes(struct req_ctx *rc, int status, const char *content_type,
+		const void *data, size_t len);
 /*
  * Paged list reply: rc_list_begin() opens {"items":[ ; write each item with
  * the returned writer; rc_list_end() closes with total, page and per_page.
