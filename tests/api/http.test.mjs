@@ -115,3 +115,18 @@ test('SIGTERM stops the server cleanly and the data survives a restart', async (
   const r = await c.get('/api/v1/session');
   assert.equal(r.status, 200);
 });
+
+test('the web UI is served gzip-compressed, index revalidated, hashed assets cached', async () => {
+  const index = await fetch(srv.url + '/', { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(index.status, 200);
+  assert.equal(index.headers.get('content-encoding'), 'gzip');
+  assert.equal(index.headers.get('cache-control'), 'no-cache');
+  assert.match(index.headers.get('content-security-policy'), /script-src 'self'/);
+  const html = await index.text();
+  const asset = /src="\.?\/(assets\/[^"]+\.js)"/.exec(html);
+  assert.ok(asset, 'index.html references a hashed script');
+  const js = await fetch(`${srv.url}/${asset[1]}`, { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(js.status, 200);
+  assert.equal(js.headers.get('content-encoding'), 'gzip');
+  assert.match(js.headers.get('cache-control'), /immutable/);
+});
