@@ -5,12 +5,14 @@
  * never inside it), the database with every migration, and, when there is
  * no account yet, the first system administrator with a printed one-time
  * password that must be changed at first login. Running it again only
- * applies new migrations: it never resets data, keys or passwords.
+ * applies new migrations: it never resets data, keys or passwords, and it
+ * refuses to make a new key for a database that already exists.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "../core/secret.h"
@@ -51,9 +53,19 @@ int cmd_init(const struct cli_env *env, int argc, char **argv)
 	db_t *db = NULL;
 	int version, status = 1;
 
-	(void)argv;
-	if (argc > 1)
-		return cli_fail("init takes no arguments (use --db PATH)");
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--new-key") != 0))
+		return cli_fail("init takes only --new-key (and --db PATH)");
+	/*
+	 * A database without its key file is a restore gone wrong: a new key
+	 * would break the audit chain and lose every sealed value for good.
+	 */
+	if (access(env->db_path, F_OK) == 0 && access(env->key_path, F_OK) != 0 &&
+	    argc < 2)
+		return cli_fail("%s exists but its key file %s is missing: restore the "
+				"key file from your backup (or, knowing that the audit "
+				"chain will no longer verify and sealed values are lost, "
+				"run 'shegong init --new-key')", env->db_path,
+				env->key_path);
 	if (make_parent_dirs(env->db_path) != 0)
 		return cli_fail("cannot create the directory of %s: %s",
 				env->db_path, strerror(errno));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "../core/secret.h"
@@ -94,6 +95,8 @@ int main(int argc, char **argv)
 
 	if (!args)
 		return cli_fail("out of memory");
+	/* the database, its WAL, backups and logs hold personal data */
+	umask(077);
 	env.db_path = getenv("SHEGONG_DB");
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--db")) {

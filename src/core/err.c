@@ -6,7 +6,21 @@
 #include <string.h>
 
 #include "err.h"
+#include "utf8.h"
 #include "banned.h"
+
+/*
+ * Texts here are cut to fixed slots; a cut inside a multi-byte character
+ * would make invalid UTF-8 that the JSON writer refuses. Back up to the
+ * last whole character.
+ */
+static void trim_utf8(char *s)
+{
+	size_t len = strlen(s), ok = utf8_invalid_at(s, len);
+
+	if (ok < len)
+		s[ok] = '\0';
+}
 
 void err_clear(struct err_report *r)
 {
@@ -27,6 +41,7 @@ sg_err err_set(struct err_report *r, sg_err code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
 	va_end(ap);
+	trim_utf8(r->detail);
 	return code;
 }
 
@@ -48,9 +63,14 @@ sg_err err_field(struct err_report *r, const char *field, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(f->message, sizeof(f->message), fmt, ap);
 	va_end(ap);
-	if (!r->detail[0])
+	trim_utf8(f->field);
+	trim_utf8(f->code);
+	trim_utf8(f->message);
+	if (!r->detail[0]) {
 		snprintf(r->detail, sizeof(r->detail), "%s: %s", f->field,
 			 f->message);
+		trim_utf8(r->detail);
+	}
 	return r->code;
 }
 

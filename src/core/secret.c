@@ -73,7 +73,8 @@ sg_err secret_load(const char *key_path, struct err_report *er)
 	fd = open(key_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(er, SG_ERR_IO,
-			       "cannot open key file %s: %s (run 'shegong init')",
+			       "cannot open key file %s: %s (restore it from the "
+			       "backup, or run 'shegong init' for a new instance)",
 			       key_path, strerror(errno));
 	if (fstat(fd, &stbuf) == 0 && (stbuf.st_mode & 077))
 		fchmod(fd, 0600);

@@ -317,6 +317,9 @@ int db_commit(db_t *db)
 		db_exec(db, "ROLLBACK");
 		db->depth = 0;
 	}
+	/* SQLite may have rolled back by itself (disk full, I/O error) */
+	if (sqlite3_get_autocommit(db->h))
+		db->depth = 0;
 	return rc;
 }
 
@@ -331,6 +334,8 @@ int db_rollback(db_t *db)
 	else
 		rc = db_exec(db, "ROLLBACK");
 	db->depth--;
+	if (sqlite3_get_autocommit(db->h))
+		db->depth = 0;
 	return rc;
 }
 

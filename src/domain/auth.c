@@ -8,6 +8,7 @@
  * once can both be verified; the counters still count both, so the race
  * gains an attacker at most one attempt per server thread.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,6 +492,45 @@ static sg_err login_failure(db_t *db, const struct actor *anon, const char *trie
 	return SG_OK;
 }
 
+/*
+ * A throttled refusal costs the client no password hashing, so auditing
+ * every one would let anybody grow the append-only log (and take its write
+ * lock) at will. The first refusal from an address is audited, then at
+ * most one a minute. Keyed by address, not by login, so that rotating
+ * login names does not escape it. Process memory is enough: it only thins
+ * out records, it never decides who may sign in.
+ */
+#define REFUSAL_AUDIT_SLOTS 1024
+#define REFUSAL_AUDIT_EVERY 60
+
+static struct {
+	char ip[48];
+	time_t last;
+} refusal_audits[REFUSAL_AUDIT_SLOTS];
+static pthread_mutex_t refusal_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int refusal_should_audit(const char *ip, time_t now)
+{
+	unsigned char h[8];
+	uint64_t slot;
+	int audit;
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)ip, strlen(ip),
+			   NULL, 0);
+	memcpy(&slot, h, sizeof(slot));
+	slot %= REFUSAL_AUDIT_SLOTS;
+	pthread_mutex_lock(&refusal_lock);
+	audit = strcmp(refusal_audits[slot].ip, ip) != 0 ||
+		now - refusal_audits[slot].last >= REFUSAL_AUDIT_EVERY ||
+		now < refusal_audits[slot].last;
+	if (audit) {
+		util_strlcpy(refusal_audits[slot].ip, ip, sizeof(refusal_audits[slot].ip));
+		refusal_audits[slot].last = now;
+	}
+	pthread_mutex_unlock(&refusal_lock);
+	return audit;
+}
+
 /* ---- sign-in ---------------------------------------------------------- */
 
 struct credentials {
@@ -587,7 +627,8 @@ sg_err auth_login(db_t *db, const struct auth_login_input *in,
 	if (throttle_check(db, &k, now, &retry, er) != SG_OK)
 		return er->code;
 	if (retry > 0) {
-		if (login_failure(db, &who, in->login, NULL, now, "throttled", er))
+		if (refusal_should_audit(in->ip ? in->ip : "", now) &&
+		    login_failure(db, &who, in->login, NULL, now, "throttled", er))
 			return er->code;
 		err_set(er, SG_ERR_THROTTLED,
 			"too many failed sign-ins; try again in %lld seconds",

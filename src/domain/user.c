@@ -127,19 +127,45 @@ static int is_manager(const struct actor *who)
 	return manages_all(who) || who->role == ROLE_BUREAU;
 }
 
+/*
+ * Separation of duties (三员分立): the audit roles (secadmin, auditor) are
+ * made and managed only from the server's command line, so a system
+ * administrator cannot give itself or a crony the right to read the log
+ * that records what it does.
+ */
+static int role_is_audit(enum role r)
+{
+	return r == ROLE_SECADMIN || r == ROLE_AUDITOR;
+}
+
 static int may_assign(const struct actor *who, enum role r)
 {
 	if (r <= ROLE_NONE || r >= ROLE_SYSTEM)
 		return 0;
-	return manages_all(who) || (who->role == ROLE_BUREAU && role_is_regional(r));
+	if (who->role == ROLE_SYSTEM)
+		return 1;
+	if (who->role == ROLE_SYSADMIN)
+		return !role_is_audit(r);
+	return who->role == ROLE_BUREAU && role_is_regional(r);
 }
 
+/*
+ * A bureau manages the regional accounts of its subtree, but another
+ * bureau account only in a strictly lower region: peers at the same level
+ * cannot take over each other's accounts (its own account stays its own,
+ * within the self-service limits of user_update).
+ */
 static int may_manage(const struct actor *who, const struct user *u)
 {
-	if (manages_all(who))
+	if (who->role == ROLE_SYSTEM)
 		return 1;
-	return who->role == ROLE_BUREAU && role_is_regional(u->role) &&
-	       u->region_code[0] && actor_in_scope(who, u->region_code);
+	if (who->role == ROLE_SYSADMIN)
+		return !role_is_audit(u->role);
+	if (who->role != ROLE_BUREAU || !role_is_regional(u->role) ||
+	    !u->region_code[0] || !actor_in_scope(who, u->region_code))
+		return 0;
+	return u->role != ROLE_BUREAU || u->id == who->user_id ||
+	       strlen(u->region_code) > strlen(who->region_code);
 }
 
 sg_err user_get(db_t *db, const struct actor *who, int64_t id,
@@ -512,8 +538,14 @@ sg_err user_update(db_t *db, const struct actor *who, int64_t id,
 
 	if (!is_manager(who))
 		return err_set(er, SG_ERR_FORBIDDEN, "your role may not manage users");
+	/*
+	 * Read and check inside the write transaction: a concurrent change
+	 * (a disable, a move out of scope) cannot be overwritten by a stale copy.
+	 */
+	if ((rc = db_begin(db)) != 0)
+		return db_fail(db, rc, er);
 	if (user_get(db, who, id, &cur, er) != SG_OK)
-		return er->code;
+		goto fail;
 	self = who->user_id != 0 && who->user_id == id;
 	name = p->display_name ? p->display_name : cur.display_name;
 	role = p->set_role ? p->role : cur.role;
@@ -537,12 +569,12 @@ sg_err user_update(db_t *db, const struct actor *who, int64_t id,
 	if (check_placement(db, who, role, region,
 			    p->set_region && strcmp(region, cur.region_code) != 0,
 			    er) == SG_ERR_DB)
-		return er->code;
+		goto fail;
 	if (self && disabled && !cur.disabled)
 		err_field(er, "disabled", "not_allowed",
 			  "you cannot disable your own account");
 	if (er->code != SG_OK)
-		return er->code;
+		goto fail;
 
 	if (strcmp(name, cur.display_name) != 0)
 		fields[nfields++] = "display_name";
@@ -552,14 +584,14 @@ sg_err user_update(db_t *db, const struct actor *who, int64_t id,
 		fields[nfields++] = "region_code";
 	if (disabled != cur.disabled)
 		fields[nfields++] = "disabled";
-	if (nfields == 0)
+	if (nfields == 0) {
+		db_rollback(db);
 		return SG_OK;
+	}
 	action = disabled && !cur.disabled ? "user.disable" : "user.update";
 	fields_json(details, sizeof(details), fields, nfields);
 
 	util_time_iso(util_now(), now);
-	if ((rc = db_begin(db)) != 0)
-		return db_fail(db, rc, er);
 	st = db_prepare(db, "UPDATE users SET display_name = ?, role = ?,"
 			    " region_code = ?, disabled = ?, updated_at = ?"
 			    " WHERE id = ?");
@@ -610,17 +642,18 @@ sg_err user_password_reset(db_t *db, const struct actor *who, int64_t id,
 	out[0] = '\0';
 	if (!is_manager(who))
 		return err_set(er, SG_ERR_FORBIDDEN, "your role may not manage users");
-	if (user_get(db, who, id, &u, er) != SG_OK)
-		return er->code;
 	if (who->user_id == id)
 		return err_set(er, SG_ERR_FORBIDDEN,
 			       "change your own password with POST /api/v1/me/password");
+	/* the slow hash first, then the checks under the write lock */
 	password_generate(otp, USER_OTP_CHARS);
 	if (password_hash(otp, hash, er) != SG_OK)
 		return er->code;
 	util_time_iso(util_now(), now);
 	if ((rc = db_begin(db)) != 0)
 		return db_fail(db, rc, er);
+	if (user_get(db, who, id, &u, er) != SG_OK)
+		goto fail;
 	st = db_prepare(db, "UPDATE users SET password_hash = ?,"
 			    " must_change_password = 1, password_changed_at = ?,"
 			    " updated_at = ? WHERE id = ?");
@@ -661,11 +694,11 @@ sg_err user_totp_reset(db_t *db, const struct actor *who, int64_t id,
 	if (!manages_all(who))
 		return err_set(er, SG_ERR_FORBIDDEN,
 			       "only a system administrator resets a second factor");
-	if (user_get(db, who, id, &u, er) != SG_OK)
-		return er->code;
 	util_time_iso(util_now(), now);
 	if ((rc = db_begin(db)) != 0)
 		return db_fail(db, rc, er);
+	if (user_get(db, who, id, &u, er) != SG_OK)
+		goto fail;
 	st = db_prepare(db, "UPDATE users SET totp_secret = NULL, totp_pending = NULL,"
 			    " totp_last_step = 0, updated_at = ? WHERE id = ?");
 	if (!st) {

@@ -531,6 +531,7 @@ void rc_send(struct req_ctx *rc)
 
 	if (rc->status == 0 || (rc->content_type && !rc->raw &&
 				rc->status != 204 && jw_finish(&rc->jw) != 0)) {
+		err_clear(&rc->er);
 		err_set(&rc->er, SG_ERR_INTERNAL, "reply could not be written");
 		rc->status = 0;
 		rc->nheaders = 0;

@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "router.h"
 #include "../api/api.h"
+#include "../core/log.h"
 #include "../core/util.h"
 #include "../domain/audit.h"
 #include "../domain/auth.h"
@@ -80,12 +81,35 @@ static int is_safe_method(const char *m)
 	return !strcmp(m, "GET") || !strcmp(m, "HEAD");
 }
 
-/* Audit a refusal; if even that fails, the refusal still stands. */
+/*
+ * The request path as printable ASCII for the audit record: bytes outside
+ * 0x21..0x7e are percent-encoded, so a path with invalid UTF-8 (h2o decodes
+ * %FF) still makes a valid record instead of silently skipping the audit.
+ */
+static void path_for_audit(h2o_req_t *req, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (size_t i = 0; i < req->path_normalized.len && o + 4 < outlen; i++) {
+		unsigned char c = (unsigned char)req->path_normalized.base[i];
+
+		if (c > 0x20 && c < 0x7f && c != '%') {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = '\0';
+}
+
+/* Audit a refusal; if even that fails, the refusal still stands (logged). */
 static void audit_denial(struct req_ctx *rc, const char *why)
 {
-	h2o_req_t *req = rc_h2o(rc);
-	struct err_report ignored = ERR_REPORT_INIT;
-	char object[160], details[192];
+	struct err_report er = ERR_REPORT_INIT;
+	char path[160], object[176], details[64];
 	struct audit_entry e = {
 		.action = "permission.denied",
 		.object_type = "route",
@@ -94,11 +118,11 @@ static void audit_denial(struct req_ctx *rc, const char *why)
 		.details_json = details,
 	};
 
-	snprintf(object, sizeof(object), "%s %.*s", rc->method,
-		 (int)(req->path_normalized.len > 140 ? 140 : req->path_normalized.len),
-		 req->path_normalized.base);
+	path_for_audit(rc_h2o(rc), path, sizeof(path));
+	snprintf(object, sizeof(object), "%s %s", rc->method, path);
 	snprintf(details, sizeof(details), "{\"reason\":\"%s\"}", why);
-	audit_append(rc->db, &rc->actor, &e, &ignored);
+	if (audit_append(rc->db, &rc->actor, &e, &er) != SG_OK)
+		log_error("audit of a denied request failed: %s", er.detail);
 }
 
 static sg_err check_access(struct req_ctx *rc, const struct route *r)

@@ -124,7 +124,7 @@ test('a failed login and a user creation are recorded, and no password is', asyn
 
   const root = await as('root');
   const created = await root.post('/api/v1/users',
-    { login: 'newbie', display_name: 'New Bie', role: 'auditor', password: NEW_USER_PASSWORD });
+    { login: 'newbie', display_name: 'New Bie', role: 'sysadmin', password: NEW_USER_PASSWORD });
   assert.equal(created.status, 201, created.text);
 
   const sec = await as('sec1');
@@ -159,6 +159,17 @@ test('a failed login and a user creation are recorded, and no password is', asyn
     ['action', 'details', 'id', 'ip', 'object_id', 'object_type', 'outcome', 'ts', 'user_login']);
   const ids = everything.items.map((r) => r.id);
   assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+});
+
+test('a denial is audited even when its path is not valid UTF-8', async () => {
+  PASSWORDS.wkr1 = 'Worker-Passw0rd!2026';
+  addUser('wkr1', 'worker', '441802');
+  const wkr = await as('wkr1');
+  const r = await wkr.get('/api/v1/users/%FF%FE');
+  assert.equal(r.status, 403, r.text);
+  const sec = await as('sec1');
+  const denied = await allRecords(sec, '&action=permission.denied&user=wkr1');
+  assert.ok(denied.items.some((d) => d.object_id === 'GET /api/v1/users/%FF%FE'), denied.text);
 });
 
 test('filters, paging and their validation', async () => {

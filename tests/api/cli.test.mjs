@@ -84,3 +84,21 @@ test('serve refuses a port that is already taken', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('files are private, and init will not replace a lost key for an existing database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-cli-'));
+  try {
+    const db = join(dir, 'k.db');
+    assert.equal(run(['--db', db, 'init']).code, 0);
+    assert.equal(statSync(db).mode & 0o077, 0, 'database not readable by others');
+    rmSync(join(dir, 'k.key'));
+    const r = run(['--db', db, 'init']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /key file .* is missing: restore the key file/);
+    assert.ok(!existsSync(join(dir, 'k.key')));
+    assert.equal(run(['--db', db, 'init', '--new-key']).code, 0);
+    assert.ok(existsSync(join(dir, 'k.key')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -130,3 +130,11 @@ test('the web UI is served gzip-compressed, index revalidated, hashed assets cac
   assert.equal(js.headers.get('content-encoding'), 'gzip');
   assert.match(js.headers.get('cache-control'), /immutable/);
 });
+
+test('an unknown field whose name is cut mid-character still gets a clean 4xx', async () => {
+  const key = 'a' + '中'.repeat(40);
+  const r = await srv.client().post('/api/v1/session', { login: 'x', password: 'y', [key]: 1 });
+  assert.ok(r.status >= 400 && r.status < 500, `${r.status} ${r.text}`);
+  assert.ok(r.json, 'the problem document is valid JSON');
+  assert.equal(r.json.errors[0].code, 'unknown');
+});

@@ -68,11 +68,24 @@ test('a sysadmin creates an account; it reads back whole', async () => {
   assert.equal(g.status, 200);
   assert.deepEqual(g.json, u);
   // the platform roles have no region; the display name defaults to the login
-  const s = await root.post('/api/v1/users', { login: 'aud.new', role: 'auditor', password: GIVEN });
+  const s = await root.post('/api/v1/users', { login: 'aud.new', role: 'sysadmin', password: GIVEN });
   assert.equal(s.status, 201, s.text);
   assert.equal(s.json.region_code, null);
   assert.equal(s.json.region_name, null);
   assert.equal(s.json.display_name, 'aud.new');
+});
+
+test('separation of duties: a system administrator neither makes nor manages audit accounts', async () => {
+  for (const role of ['secadmin', 'auditor']) {
+    const r = await root.post('/api/v1/users', { login: `want.${role}`, role, password: GIVEN });
+    assert.equal(r.status, 422, r.text);
+    assert.deepEqual(fields(r), [['role', 'not_allowed']]);
+  }
+  const list = await root.get('/api/v1/users?role=secadmin');
+  const sec = list.json.items[0];
+  assert.ok(sec, list.text);
+  assert.equal((await root.post(`/api/v1/users/${sec.id}/password-reset`, {})).status, 404);
+  assert.equal((await root.patch(`/api/v1/users/${sec.id}`, { disabled: true })).status, 404);
 });
 
 test('a login is taken whatever its case: 409 naming login', async () => {
@@ -128,7 +141,7 @@ test('bad input is 422 (or 400) naming the field', async () => {
   assert.deepEqual(fields(r), [['role', 'required']]);
   r = await root.patch(`/api/v1/users/${ids['wang.fang']}`, { region_code: null });
   assert.deepEqual(fields(r), [['region_code', 'required']]);
-  r = await root.patch(`/api/v1/users/${ids['wang.fang']}`, { role: 'auditor' });
+  r = await root.patch(`/api/v1/users/${ids['wang.fang']}`, { role: 'sysadmin' });
   assert.deepEqual(fields(r), [['region_code', 'not_allowed']]);
   // nothing was made
   r = await root.get('/api/v1/users?q=good.login');
@@ -351,4 +364,18 @@ test('the CLI lists and disables accounts', async () => {
   r = await c.login('cli.user', GIVEN);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.user.must_change_password, false, 'a CLI account keeps its password');
+});
+
+test('a bureau manages bureau accounts only below its own level, never its peers', async () => {
+  PW['peer.qc'] = 'Peer-Qingcheng!2026';
+  addUser('peer.qc', 'bureau', '441802');
+  const list = await root.get('/api/v1/users?q=peer.qc');
+  const peer = list.json.items[0];
+  const qc = await srv.loginAs('qingcheng', PW.qingcheng);
+  assert.equal((await qc.post(`/api/v1/users/${peer.id}/password-reset`, {})).status, 404);
+  assert.equal((await qc.patch(`/api/v1/users/${peer.id}`, { disabled: true })).status, 404);
+  const city = await srv.loginAs('qingyuan', PW.qingyuan);
+  const r = await city.post(`/api/v1/users/${peer.id}/password-reset`, {});
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.one_time_password);
 });

@@ -353,6 +353,16 @@ static void test_throttled_attempts_are_audited(void **state)
 	assert_string_equal(db_col_text(st, 1), "zhang.wei");
 	assert_string_equal(db_col_text(st, 2), "{\"reason\":\"throttled\"}");
 	db_done(st);
+	/* further refusals within the minute cost nothing and add no record */
+	{
+		const char *q = "SELECT count(*) FROM audit_log WHERE ? = 1";
+		int64_t before = count_rows(f, q, 1);
+
+		for (int i = 0; i < 20; i++)
+			assert_int_equal(login_code(f, "zhang.wei", "x-password", "192.0.2.50",
+						    &retry), SG_ERR_THROTTLED);
+		assert_int_equal(count_rows(f, q, 1), before);
+	}
 	/* no password ever reaches the log */
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM audit_log WHERE"
 				       " details LIKE '%bad-password%' AND ? = 1", 1), 0);
