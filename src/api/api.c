@@ -11,6 +11,7 @@ const struct route_table *const api_tables[] = {
 	&api_region_routes,
 	&api_audit_routes,
 	&api_worker_routes,
+	&api_registration_routes,
 };
 
 const size_t api_table_count = sizeof(api_tables) / sizeof(api_tables[0]);
