@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%F)"
 bench/http_health.sh "${HEALTH_SECONDS:-10}" "${HEALTH_ROUNDS:-3}"
 bench/regions_load.sh
+bench/worker_search.sh

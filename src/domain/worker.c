@@ -264,11 +264,12 @@ static int text_ok(const char *s, const char *field, size_t min, size_t max,
 
 /* ---- reading -------------------------------------------------------------------- */
 
-#define WORKER_COLS \
+#define WORKER_FIELDS \
 	"SELECT w.id, w.name, w.id_masked, w.sex, w.birth_date, w.phone," \
 	" w.education, w.social_work_major, w.region_code, r.name, w.org_id," \
 	" w.org_name, w.post, w.status, w.level, w.registration_state," \
-	" w.created_at, w.updated_at" \
+	" w.created_at, w.updated_at"
+#define WORKER_COLS WORKER_FIELDS \
 	" FROM workers w LEFT JOIN regions r ON r.code = w.region_code"
 
 static const char *nz(db_stmt_t *st, int col)
@@ -1135,10 +1136,10 @@ struct list_plan {
 	int is_num[16];
 	int n;
 	struct buf q, pattern, org;
-	char scope_lo[ACTOR_REGION_MAX], scope_hi[ACTOR_REGION_MAX];
 	char reg_lo[ACTOR_REGION_MAX], reg_hi[ACTOR_REGION_MAX];
 	char age_lo[IDCARD_DATE_SIZE], age_hi[IDCARD_DATE_SIZE];
 	char hash[65];
+	const char *from;  /* " FROM workers w", or with the FTS table first */
 	const char *order;
 };
 
@@ -1172,18 +1173,24 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 	int year, level = -1, field = -1;
 	const char *q;
 
-	region_prefix_range(who->region_code, p->scope_lo, p->scope_hi);
-	buf_addstr(&p->where, " WHERE w.region_code >= ?");
-	p->text[p->n++] = p->scope_lo;
-	add_text(p, " AND w.region_code < ?", p->scope_hi);
+	p->from = " FROM workers w";
 
+	/*
+	 * One range on region_code: the region filter when given (checked to
+	 * lie inside the scope, so its subtree is part of the scope's), else
+	 * the scope. Two ranges on one column leave the planner guessing
+	 * which bound to seek with.
+	 */
 	if (f->region && f->region[0]) {
 		if (region_check_ref(db, who, "region", f->region, er) == SG_ERR_DB)
 			return SG_ERR_DB;
 		region_prefix_range(f->region, p->reg_lo, p->reg_hi);
-		add_text(p, " AND w.region_code >= ?", p->reg_lo);
-		add_text(p, " AND w.region_code < ?", p->reg_hi);
+	} else {
+		region_prefix_range(who->region_code, p->reg_lo, p->reg_hi);
 	}
+	buf_addstr(&p->where, " WHERE w.region_code >= ?");
+	p->text[p->n++] = p->reg_lo;
+	add_text(p, " AND w.region_code < ?", p->reg_hi);
 	if (f->level && f->level[0]) {
 		if ((level = worker_level_from_name(f->level)) < 0)
 			err_field(er, "level", "invalid",
@@ -1250,7 +1257,18 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 			struct buf simple = BUF_INIT(4096);
 
 			worker_simplify(q, &simple);
-			if (chars >= 3) {
+			if (chars >= 3 && strlen(p->reg_lo) <= 2) {
+				/*
+				 * A province or more holds 10^5 workers: start from
+				 * the few rows the trigram index finds (CROSS JOIN
+				 * keeps that order) instead of probing every index
+				 * entry of the range against them.
+				 */
+				fts_phrase(&p->pattern, buf_cstr(&simple));
+				p->from = " FROM workers_fts CROSS JOIN workers w";
+				add_text(p, " AND workers_fts MATCH ? AND w.id = workers_fts.rowid",
+					 buf_cstr(&p->pattern));
+			} else if (chars >= 3) {
 				fts_phrase(&p->pattern, buf_cstr(&simple));
 				add_text(p, " AND w.id IN (SELECT rowid FROM workers_fts"
 					    " WHERE workers_fts MATCH ?)", buf_cstr(&p->pattern));
@@ -1284,6 +1302,55 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 	return SG_OK;
 }
 
+/* Bind the filter values of p, then (when limit >= 0) limit and offset. */
+static void bind_plan(db_stmt_t *st, const struct list_plan *p, int64_t limit,
+		      int64_t offset)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->is_num[i])
+			db_bind_int(st, i + 1, p->num[i]);
+		else
+			db_bind_text(st, i + 1, p->text[i], -1);
+	}
+	if (limit >= 0) {
+		db_bind_int(st, i + 1, limit);
+		db_bind_int(st, i + 2, offset);
+	}
+}
+
+/* The number of workers matching p into *total. */
+static sg_err count_plan(db_t *db, const struct list_plan *p, struct buf *sql,
+			 int64_t *total, struct err_report *er)
+{
+	db_stmt_t *st;
+	int rc;
+
+	buf_reset(sql);
+	buf_printf(sql, "SELECT count(*)%s%s", p->from, buf_cstr(&p->where));
+	if (sql->err)
+		return err_set(er, SG_ERR_NOMEM, "out of memory");
+	if (!(st = db_prepare(db, buf_cstr(sql))))
+		return db_fail(db, DB_ERR, er);
+	bind_plan(st, p, -1, 0);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*total = db_col_int(st, 0);
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}
+
+/*
+ * One statement gives the page and the total: the inner query finds the
+ * matching ids with count(*) OVER () (the total, computed in the same
+ * pass), sorts and cuts the page; only the page's rows are then read
+ * whole and joined to their region. With the covering index of migration
+ * 007 (level, region_code, created_at, search_text) the inner query never
+ * touches the table, so a search over a province costs one index range
+ * scan however many workers it holds. A page past the end has no row to
+ * carry the total, so then it is counted on its own.
+ */
 sg_err worker_list(db_t *db, const struct actor *who,
 		   const struct worker_filter *f, int64_t offset, int64_t limit,
 		   int (*each)(const struct worker *w, void *arg), void *arg,
@@ -1294,7 +1361,7 @@ sg_err worker_list(db_t *db, const struct actor *who,
 	struct worker *w = NULL;
 	db_stmt_t *st = NULL;
 	sg_err code = SG_OK;
-	int rc = DB_DONE;
+	int rc = DB_DONE, rows = 0;
 
 	*total = 0;
 	if (!may_use(who))
@@ -1311,55 +1378,41 @@ sg_err worker_list(db_t *db, const struct actor *who,
 	buf_init(&p->org, 4096);
 	if ((code = plan_list(db, who, f, p, er)) != SG_OK)
 		goto out;
+	if (!each) {
+		code = count_plan(db, p, &sql, total, er);
+		goto out;
+	}
 
-	for (int pass = 0; pass < 2; pass++) {
-		int i;
-
-		buf_reset(&sql);
-		if (pass == 0)
-			buf_printf(&sql, "SELECT count(*) FROM workers w%s", buf_cstr(&p->where));
-		else
-			buf_printf(&sql, WORKER_COLS "%s%s LIMIT ? OFFSET ?",
-				   buf_cstr(&p->where), p->order);
-		if (sql.err) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		st = db_prepare(db, buf_cstr(&sql));
-		if (!st) {
-			code = db_fail(db, DB_ERR, er);
-			goto out;
-		}
-		for (i = 0; i < p->n; i++) {
-			if (p->is_num[i])
-				db_bind_int(st, i + 1, p->num[i]);
-			else
-				db_bind_text(st, i + 1, p->text[i], -1);
-		}
-		if (pass == 1) {
-			db_bind_int(st, i + 1, limit);
-			db_bind_int(st, i + 2, offset);
-		}
-		while ((rc = db_step(st)) == DB_ROW) {
-			if (pass == 0) {
-				*total = db_col_int(st, 0);
-				continue;
-			}
-			read_worker(st, w);
-			if ((code = load_fields(db, w, er)) != SG_OK || each(w, arg))
-				break;
-		}
-		db_done(st);
-		st = NULL;
-		if (code != SG_OK)
-			goto out;
-		if (rc < 0) {
-			code = db_fail(db, rc, er);
-			goto out;
-		}
-		if (pass == 0 && (*total <= offset || !each))
+	buf_printf(&sql, WORKER_FIELDS ", page.total FROM (SELECT w.id AS id,"
+			 " count(*) OVER () AS total%s%s%s LIMIT ? OFFSET ?)"
+			 " page JOIN workers w ON w.id = page.id"
+			 " LEFT JOIN regions r ON r.code = w.region_code%s",
+		   p->from, buf_cstr(&p->where), p->order, p->order);
+	if (sql.err) {
+		code = err_set(er, SG_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (!(st = db_prepare(db, buf_cstr(&sql)))) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	bind_plan(st, p, limit, offset);
+	while ((rc = db_step(st)) == DB_ROW) {
+		*total = db_col_int(st, 18);
+		rows++;
+		read_worker(st, w);
+		if ((code = load_fields(db, w, er)) != SG_OK || each(w, arg))
 			break;
 	}
+	db_done(st);
+	if (code != SG_OK)
+		goto out;
+	if (rc < 0) {
+		code = db_fail(db, rc, er);
+		goto out;
+	}
+	if (rows == 0 && offset > 0)
+		code = count_plan(db, p, &sql, total, er);
 out:
 	if (p) {
 		buf_release(&p->where);
