@@ -7,9 +7,9 @@ set -euo pipefail
 build_pkgs=(build-essential cmake pkg-config git
   libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev
   libsodium-dev liboath-dev libqrencode-dev libcsv-dev libcmocka-dev
-  libopencc-dev libopencc-data
+  libopencc-dev libopencc-data libcairo2-dev libpango1.0-dev fonts-noto-cjk
   nodejs npm)
-test_pkgs=(chromium fonts-noto-cjk curl)
+test_pkgs=(chromium fonts-noto-cjk curl poppler-utils zbar-tools)
 bench_pkgs=(wrk nginx-light hyperfine)
 
 want=("${build_pkgs[@]}")
