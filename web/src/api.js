@@ -149,3 +149,9 @@ export async function fetchAll(path, query = {}) {
   }
   return all;
 }
+
+// The certificate PDF of a registration, for a plain download link: a GET,
+// so the session cookie is all it needs.
+export function certificatePdfUrl(regId) {
+  return 'api/v1/registrations/' + encodeURIComponent(regId) + '/certificate.pdf';
+}

@@ -7,6 +7,7 @@ import { session } from './api.js';
 import Layout from './layout/Layout.vue';
 
 export const menuGroups = {
+  talent: { title: 'menu.talent', icon: 'UserFilled' },
   system: { title: 'menu.system', icon: 'Setting' },
   security: { title: 'menu.security', icon: 'Lock' },
 };
@@ -21,12 +22,37 @@ export const appRoutes = [
     meta: { title: 'menu.regions', icon: 'Location' },
   },
   {
+    path: 'workers', name: 'workers', component: () => import('./views/Workers.vue'),
+    meta: { title: 'menu.workers', icon: 'Postcard', group: 'talent', roles: ['bureau', 'org'] },
+  },
+  {
+    path: 'registrations', name: 'registrations', component: () => import('./views/Registrations.vue'),
+    meta: { title: 'menu.registrations', icon: 'Stamp', group: 'talent', roles: ['bureau', 'org'] },
+  },
+  {
     path: 'users', name: 'users', component: () => import('./views/Users.vue'),
     meta: { title: 'menu.users', icon: 'User', group: 'system', roles: ['sysadmin', 'bureau'] },
   },
   {
     path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'),
     meta: { title: 'menu.audit', icon: 'Document', group: 'security', roles: ['secadmin', 'auditor'] },
+  },
+];
+
+// Pages reached from a list, without a menu entry of their own: the menu
+// highlights the list by the first path segment.
+const detailRoutes = [
+  {
+    path: 'workers/new', name: 'worker-new', component: () => import('./views/WorkerForm.vue'),
+    meta: { title: 'worker.createTitle', group: 'talent', roles: ['bureau', 'org'] },
+  },
+  {
+    path: 'workers/:id/edit', name: 'worker-edit', component: () => import('./views/WorkerForm.vue'),
+    meta: { title: 'worker.editTitle', group: 'talent', roles: ['bureau', 'org'] },
+  },
+  {
+    path: 'workers/:id', name: 'worker', component: () => import('./views/WorkerDetail.vue'),
+    meta: { title: 'worker.detailTitle', group: 'talent', roles: ['bureau', 'org'] },
   },
 ];
 
@@ -40,7 +66,11 @@ const routes = [
     path: '/login', name: 'login', component: () => import('./views/Login.vue'),
     meta: { public: true, title: 'login.title' },
   },
-  { path: '/', component: Layout, redirect: '/home', children: appRoutes },
+  {
+    path: '/verify/:no', name: 'verify', component: () => import('./views/VerifyCertificate.vue'),
+    meta: { public: true, title: 'verify.title' },
+  },
+  { path: '/', component: Layout, redirect: '/home', children: [...appRoutes, ...detailRoutes] },
   {
     path: '/:pathMatch(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'),
     meta: { title: 'error.notFound' },
