@@ -22,7 +22,9 @@ const require = createRequire(join(repoRoot, 'web/package.json'));
 const { chromium } = require('playwright-core');
 
 const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const STEP = 20000; // ms for one UI step to show up
+// ms for one UI step to show up: generous, because sanitizer builds and a
+// loaded 2-core machine can be slow without anything being wrong
+const STEP = 45000;
 const SHOTS = process.env.SHEGONG_E2E_SHOTS || '';
 const PASSWORD = 'Bureau-Passw0rd!2026';
 const REGION = '441802'; // 清城区 in the fixture tree
