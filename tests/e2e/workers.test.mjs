@@ -96,6 +96,9 @@ async function freshPage() {
   });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   await page.goto(srv.url + '/');
+  // let the app settle on the sign-in page first: a later hash-only goto
+  // (the verification link) must not race the redirect still in flight
+  await page.waitForSelector('input[name=login]');
   await page.evaluate(() => { localStorage.clear(); sessionStorage.clear(); });
   return page;
 }
