@@ -8,6 +8,7 @@ build_pkgs=(build-essential cmake pkg-config git
   libh2o-evloop-dev libssl-dev libsqlite3-dev sqlite3 libjansson-dev
   libsodium-dev liboath-dev libqrencode-dev libcsv-dev libcmocka-dev
   libopencc-dev libopencc-data libcairo2-dev libpango1.0-dev fonts-noto-cjk
+  libxlsxwriter-dev libzip-dev libexpat1-dev
   nodejs npm)
 test_pkgs=(chromium fonts-noto-cjk curl poppler-utils zbar-tools)
 bench_pkgs=(wrk nginx-light hyperfine)

@@ -138,7 +138,7 @@ export async function startServer({ regions = 'fixture', threads = 2, serveArgs 
     async start() {
       srv.port = await freePort();
       srv.url = `http://127.0.0.1:${srv.port}`;
-      const web = join(repoRoot, 'web/dist');
+      const web = process.env.SHEGONG_WEB_DIST || join(repoRoot, 'web/dist');
       srv.proc = spawn(bin, ['--db', dbPath, 'serve', '--port', String(srv.port),
         '--threads', String(threads), '--web', web, ...serveArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] });

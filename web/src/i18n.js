@@ -1,5 +1,8 @@
 // UI languages: Simplified Chinese first, English and Traditional Chinese.
 // The choice is kept in localStorage; Element Plus follows it (see App.vue).
+// Feature modules bring web/src/modules/NAME/locale.js, whose default export
+// is {'zh-CN': {...}, en: {...}, 'zh-TW': {...}}, merged over the core
+// messages below; a module keeps its keys under its own top-level name.
 import { createI18n } from 'vue-i18n';
 import zhCN from './locales/zh-CN.js';
 import en from './locales/en.js';
@@ -10,6 +13,19 @@ export const LOCALES = [
   { code: 'zh-TW', label: '繁體中文' },
   { code: 'en', label: 'English' },
 ];
+
+function merge(into, from) {
+  for (const [k, v] of Object.entries(from)) {
+    if (v && typeof v === 'object' && into[k] && typeof into[k] === 'object') merge(into[k], v);
+    else into[k] = v;
+  }
+  return into;
+}
+
+const messages = { 'zh-CN': zhCN, en, 'zh-TW': zhTW };
+for (const mod of Object.values(import.meta.glob('./modules/*/locale.js', { eager: true }))) {
+  for (const code of Object.keys(messages)) merge(messages[code], mod.default[code] || {});
+}
 
 const STORAGE_KEY = 'shegong.locale';
 
@@ -25,7 +41,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en, 'zh-TW': zhTW },
+  messages,
 });
 
 export function setLocale(code) {
