@@ -13,9 +13,8 @@
  * malformed number get the same 404, so the reply says nothing about a
  * person beyond the certificate asked for. Certificate numbers are
  * sequential per county and year, so anyone can walk them and list the
- * names of certificate holders; that is what a public register shows, but
- * a per-client rate limit on this route would make bulk harvesting slow
- * (not built yet: the router has no per-IP limiter).
+ * names of certificate holders; that is what a public register shows, and
+ * the per-client rate limit (http/ratelimit.h) keeps bulk harvesting slow.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -86,7 +85,7 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/registrations/{id}/certificate.pdf", certificate_pdf_get, 0,
 	  CERT_ROLES },
 	{ "GET", "/api/v1/public/certificates/{certificate_no}", public_certificate_get,
-	  ROUTE_PUBLIC, 0 },
+	  ROUTE_PUBLIC | ROUTE_RATE_LIMITED, 0 },
 };
 
 const struct route_table api_certificate_routes = ROUTE_TABLE(routes);

@@ -69,6 +69,11 @@ int cmd_serve(const struct cli_env *env, int argc, char **argv)
 				return 1;
 			cfg.max_body = (size_t)n;
 			i++;
+		} else if (!strcmp(a, "--public-rate")) {
+			if (int_opt(a, v, 0, 1000000, &n))
+				return 1;
+			cfg.public_rate = (int)n;
+			i++;
 		} else if (!strcmp(a, "--behind-tls")) {
 			cfg.behind_tls = 1;
 		} else if (!strcmp(a, "--trust-proxy")) {
@@ -77,7 +82,8 @@ int cmd_serve(const struct cli_env *env, int argc, char **argv)
 			return cli_fail("serve: unknown option '%s' (options: --port N "
 					"--bind ADDR --web DIR --access-log FILE "
 					"--threads N --job-threads N --max-connections N "
-					"--idle-timeout SECONDS --max-body BYTES --behind-tls "
+					"--idle-timeout SECONDS --max-body BYTES "
+					"--public-rate PER_MINUTE --behind-tls "
 					"--trust-proxy)", a);
 		}
 	}

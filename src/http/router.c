@@ -4,8 +4,10 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
+#include "ratelimit.h"
 #include "router.h"
 #include "../api/api.h"
 #include "../core/log.h"
@@ -130,6 +132,21 @@ static sg_err check_access(struct req_ctx *rc, const struct route *r)
 	const char *token = rc_session_cookie(rc);
 	int signed_in = 0;
 
+	if (r->flags & ROUTE_RATE_LIMITED) {
+		struct timespec now;
+		int wait;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait = ratelimit_take(rc_client_ip(rc), (int64_t)now.tv_sec * 1000 +
+					       now.tv_nsec / 1000000);
+		if (wait) {
+			rc->er.retry_after = wait;
+			err_type(&rc->er, "rate_limited");
+			return err_set(&rc->er, SG_ERR_THROTTLED,
+				       "too many requests from your address; "
+				       "retry in %d s", wait);
+		}
+	}
 	if (token) {
 		struct err_report er = ERR_REPORT_INIT;
 		sg_err code = auth_session_resume(rc->db, token, &rc->actor,

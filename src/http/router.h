@@ -18,6 +18,7 @@ typedef sg_err (*route_fn)(struct req_ctx *rc);
 enum route_flags {
 	ROUTE_PUBLIC = 1,       /* no session needed (a session is still read) */
 	ROUTE_PASSWORD_CHANGE = 2, /* allowed while a password change is due */
+	ROUTE_RATE_LIMITED = 4, /* public data: per-client limit (ratelimit.h) */
 };
 
 struct route {

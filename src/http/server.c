@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "ratelimit.h"
 #include "router.h"
 #include "../core/log.h"
 #include "../core/util.h"
@@ -77,6 +78,7 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->max_connections = 1024;
 	cfg->idle_timeout_ms = 10000;
 	cfg->shutdown_grace_ms = 10000;
+	cfg->public_rate = RATELIMIT_DEFAULT_PER_MINUTE;
 }
 
 /* ---- requests ---------------------------------------------------------- */
@@ -368,6 +370,8 @@ sg_err server_run(const struct server_config *cfg, struct err_report *er)
 	if (result != SG_OK)
 		return result;
 	configure(&srv);
+	ratelimit_configure(cfg->public_rate,
+			    cfg->public_rate / 2 > 10 ? cfg->public_rate / 2 : 10);
 	result = jobs_start(cfg->db_path, cfg->job_threads, er);
 	if (result != SG_OK)
 		goto out;

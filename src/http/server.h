@@ -32,6 +32,8 @@ struct server_config {
 	int shutdown_grace_ms;     /* how long in-flight requests may take */
 	int behind_tls;            /* Secure + __Host- cookie (TLS proxy in front) */
 	int trust_proxy;           /* client IP from X-Forwarded-For */
+	int public_rate;           /* public data requests per minute per
+				      client (burst: half, at least 10); 0 off */
 };
 
 /* Defaults for every field (db_path NULL). */
