@@ -96,12 +96,16 @@ static sg_err me_password_post(struct req_ctx *rc)
 
 static sg_err me_totp_post(struct req_ctx *rc)
 {
+	static const struct field_spec spec[] = {
+		{ "password", FIELD_STRING, 1, 1024 },
+	};
 	struct auth_totp_enrolment e;
 	struct json_writer *jw;
 
-	if (rc->body && rc_body_check(rc, NULL, 0) != SG_OK)
+	if (rc_body_check(rc, spec, sizeof(spec) / sizeof(spec[0])) != SG_OK)
 		return rc->er.code;
-	if (auth_totp_begin(rc->db, &rc->actor, &e, &rc->er) != SG_OK)
+	if (auth_totp_begin(rc->db, &rc->actor, rc_body_str(rc, "password"),
+			    &e, &rc->er) != SG_OK)
 		return rc->er.code;
 	jw = rc_json(rc, 200);
 	jw_obj_begin(jw);

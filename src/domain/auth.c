@@ -774,22 +774,27 @@ sg_err auth_logout(db_t *db, const struct actor *who, struct err_report *er)
 
 /* ---- own password ------------------------------------------------------ */
 
-sg_err auth_change_password(db_t *db, const struct actor *who,
-			    const char *current, const char *new_password,
-			    struct auth_new_session *out, struct err_report *er)
+/*
+ * Re-check the signed-in user's password before a change to their own
+ * credentials (password, second factor), so that a stolen session alone
+ * cannot take the account over. Wrong passwords count towards the sign-in
+ * throttle and are audited as a failed `action`; the error names `field`.
+ * Fills c and k for the caller.
+ */
+static sg_err check_current_password(db_t *db, const struct actor *who,
+				     const char *password, const char *field,
+				     const char *action, time_t now,
+				     struct credentials *c,
+				     struct throttle_keys *k,
+				     struct err_report *er)
 {
-	struct throttle_keys k;
-	struct credentials c;
-	char hash[PASSWORD_HASH_SIZE], now_iso[UTIL_TIME_LEN];
-	time_t now = util_now();
 	int64_t retry;
-	db_stmt_t *st;
 	int found, rc;
 
 	if (who->user_id == 0)
 		return err_set(er, SG_ERR_UNAUTHORIZED, "not signed in");
-	throttle_keys_make(&k, who->login, who->ip);
-	if (throttle_check(db, &k, now, &retry, er) != SG_OK)
+	throttle_keys_make(k, who->login, who->ip);
+	if (throttle_check(db, k, now, &retry, er) != SG_OK)
 		return er->code;
 	if (retry > 0) {
 		err_set(er, SG_ERR_THROTTLED,
@@ -798,25 +803,40 @@ sg_err auth_change_password(db_t *db, const struct actor *who,
 		er->retry_after = (int)retry;
 		return SG_ERR_THROTTLED;
 	}
-	found = credentials_load(db, NULL, who->user_id, &c, er);
+	found = credentials_load(db, NULL, who->user_id, c, er);
 	if (found < 0)
 		return er->code;
 	if (!found)
 		return err_set(er, SG_ERR_UNAUTHORIZED, "no such account");
-	if (!password_verify(c.hash, current)) {
-		if ((rc = db_begin(db)) != 0)
-			return db_fail(db, rc, er);
-		if (throttle_fail(db, &k, now, er) != SG_OK ||
-		    audit_simple(db, who, "me.password_change", AUDIT_FAILURE,
-				 "wrong_current_password", NULL, er) != SG_OK) {
-			db_rollback(db);
-			return er->code;
-		}
-		if ((rc = db_commit(db)) != 0)
-			return db_fail(db, rc, er);
-		return err_field(er, "current_password", "wrong",
-				 "the current password is wrong");
+	if (password_verify(c->hash, password))
+		return SG_OK;
+	if ((rc = db_begin(db)) != 0)
+		return db_fail(db, rc, er);
+	if (throttle_fail(db, k, now, er) != SG_OK ||
+	    audit_simple(db, who, action, AUDIT_FAILURE,
+			 "wrong_current_password", NULL, er) != SG_OK) {
+		db_rollback(db);
+		return er->code;
 	}
+	if ((rc = db_commit(db)) != 0)
+		return db_fail(db, rc, er);
+	return err_field(er, field, "wrong", "the current password is wrong");
+}
+
+sg_err auth_change_password(db_t *db, const struct actor *who,
+			    const char *current, const char *new_password,
+			    struct auth_new_session *out, struct err_report *er)
+{
+	struct throttle_keys k;
+	struct credentials c;
+	char hash[PASSWORD_HASH_SIZE], now_iso[UTIL_TIME_LEN];
+	time_t now = util_now();
+	db_stmt_t *st;
+	int rc;
+
+	if (check_current_password(db, who, current, "current_password",
+				   "me.password_change", now, &c, &k, er) != SG_OK)
+		return er->code;
 	if (!strcmp(current, new_password))
 		return err_field(er, "new_password", "same_as_current",
 				 "the new password must differ from the current one");
@@ -869,22 +889,23 @@ void auth_totp_enrolment_release(struct auth_totp_enrolment *e)
 }
 
 sg_err auth_totp_begin(db_t *db, const struct actor *who,
-		       struct auth_totp_enrolment *out, struct err_report *er)
+		       const char *password, struct auth_totp_enrolment *out,
+		       struct err_report *er)
 {
 	unsigned char secret[TOTP_SECRET_BYTES];
 	char sealed[SEALED_MAX];
 	struct credentials c;
+	struct throttle_keys k;
 	struct buf uri = BUF_INIT(512), svg = BUF_INIT(256 * 1024);
 	db_stmt_t *st;
 	sg_err code = SG_OK;
-	int found, rc;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	found = credentials_load(db, NULL, who->user_id, &c, er);
-	if (found < 0)
+	if (check_current_password(db, who, password, "password",
+				   "me.totp_enable", util_now(), &c, &k,
+				   er) != SG_OK)
 		return er->code;
-	if (!found)
-		return err_set(er, SG_ERR_UNAUTHORIZED, "no such account");
 	if (c.totp_sealed[0])
 		return err_set(er, SG_ERR_CONFLICT,
 			       "two-factor sign-in is already on; a system "

@@ -136,13 +136,18 @@ struct auth_totp_enrolment {
 void auth_totp_enrolment_release(struct auth_totp_enrolment *e);
 
 /*
- * Start TOTP enrolment for who: a new pending secret, stored sealed,
- * replacing any earlier pending one. SG_ERR_CONFLICT if TOTP is already
- * enabled (a sysadmin must reset it first), SG_ERR_INTERNAL if the key
- * file is not loaded.
+ * Start TOTP enrolment for who, after re-checking their password (a
+ * stolen session alone must not bind a second factor the owner does not
+ * have): a new pending secret, stored sealed, replacing any earlier
+ * pending one. A wrong password is SG_ERR_INVALID field "password" code
+ * "wrong", counted by the sign-in throttle (SG_ERR_THROTTLED) and audited
+ * as a failed me.totp_enable. SG_ERR_CONFLICT if TOTP is already enabled
+ * (a sysadmin must reset it first), SG_ERR_INTERNAL if the key file is
+ * not loaded.
  */
 sg_err auth_totp_begin(db_t *db, const struct actor *who,
-		       struct auth_totp_enrolment *out, struct err_report *er);
+		       const char *password, struct auth_totp_enrolment *out,
+		       struct err_report *er);
 
 /*
  * Confirm enrolment with a current code from the pending secret; enables

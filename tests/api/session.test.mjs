@@ -203,7 +203,7 @@ test('password change: old sessions die, the caller gets a new one', async () =>
   assert.equal((await srv.client().login('zhao', PW.zhao)).status, 401);
   assert.equal((await srv.client().login('zhao', 'Zhao-New-Pass!2026')).status, 200);
   // the new CSRF token is the one that works now
-  assert.equal((await c.post('/api/v1/me/totp', {})).status, 200);
+  assert.equal((await c.post('/api/v1/me/totp', { password: 'Zhao-New-Pass!2026' })).status, 200);
 });
 
 test('state-changing requests need the session\'s CSRF token', async () => {
@@ -292,7 +292,14 @@ test('TOTP: enrol, confirm, sign in with a code, no replay, reset', async () => 
   const id = (await c.get('/api/v1/session')).json.user.id;
   let r = await c.post('/api/v1/me/totp/confirm', { code: '123456' });
   assert.equal(r.status, 409, r.text);
+  // a session alone is not enough: the password is checked again
   r = await c.post('/api/v1/me/totp', {});
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.errors.map((e) => [e.field, e.code]), [['password', 'required']]);
+  r = await c.post('/api/v1/me/totp', { password: 'not-the-password' });
+  assert.equal(r.status, 422, r.text);
+  assert.deepEqual(r.json.errors.map((e) => [e.field, e.code]), [['password', 'wrong']]);
+  r = await c.post('/api/v1/me/totp', { password: PW.tot1 });
   assert.equal(r.status, 200, r.text);
   const { secret, otpauth_uri: uri, qr_svg: svg } = r.json;
   assert.match(secret, /^[A-Z2-7]{32}$/);
@@ -310,7 +317,7 @@ test('TOTP: enrol, confirm, sign in with a code, no replay, reset', async () => 
   assert.equal(r.status, 204, r.text);
   r = await c.get('/api/v1/session');
   assert.equal(r.json.user.totp_enabled, true);
-  r = await c.post('/api/v1/me/totp', {});
+  r = await c.post('/api/v1/me/totp', { password: PW.tot1 });
   assert.equal(r.status, 409);
 
   const d = srv.client();

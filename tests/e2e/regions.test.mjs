@@ -272,6 +272,8 @@ test('two-factor: enrol in the dialog, then sign in with the 6-digit code', asyn
     await signIn(page, 'e2e_secadmin', 'Secadmin-Passw0rd-2026');
     await page.click('[data-test=user-menu]');
     await page.click('.el-dropdown-menu__item:has-text("两步验证")');
+    // the password is asked again before a second factor is bound
+    await page.fill('input[name=totp_password]', 'Secadmin-Passw0rd-2026');
     await page.click('[data-test=totp-start]');
     // the QR code is an <img> with an SVG data: URL (the CSP allows data: images)
     const src = await page.locator('[data-test=totp-qr]').getAttribute('src');

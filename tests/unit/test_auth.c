@@ -496,7 +496,13 @@ static void test_totp_enrol_and_sign_in(void **state)
 	assert_int_equal(auth_session_resume(f->db, s.token, &who, csrf, &er), SG_OK);
 	assert_int_equal(auth_totp_confirm(f->db, &who, "123456", &er), SG_ERR_CONFLICT);
 	err_clear(&er);
-	assert_int_equal(auth_totp_begin(f->db, &who, &e, &er), SG_OK);
+	/* the session alone is not enough */
+	assert_int_equal(auth_totp_begin(f->db, &who, "wrong password", &e, &er),
+			 SG_ERR_INVALID);
+	assert_string_equal(er.fields[0].field, "password");
+	assert_string_equal(er.fields[0].code, "wrong");
+	err_clear(&er);
+	assert_int_equal(auth_totp_begin(f->db, &who, PW, &e, &er), SG_OK);
 	assert_int_equal(strlen(e.secret), 32);
 	assert_non_null(strstr(e.otpauth_uri, "otpauth://totp/shegong:zhang.wei?secret="));
 	assert_non_null(strstr(e.qr_svg, "<svg"));
@@ -522,7 +528,7 @@ static void test_totp_enrol_and_sign_in(void **state)
 	err_clear(&er);
 	assert_int_equal(auth_totp_confirm(f->db, &who, code, &er), SG_OK);
 	err_clear(&er);
-	assert_int_equal(auth_totp_begin(f->db, &who, &e, &er), SG_ERR_CONFLICT);
+	assert_int_equal(auth_totp_begin(f->db, &who, PW, &e, &er), SG_ERR_CONFLICT);
 
 	/* now sign-in needs a code */
 	assert_int_equal(try_login(f, "zhang.wei", PW, NULL, "192.0.2.1", &s, &er),

@@ -120,6 +120,8 @@ export default {
     confirm: 'Confirm',
     done: 'Two-factor authentication is on',
     qrAlt: 'Two-factor QR code',
+    password: 'Sign-in password',
+    passwordHint: 'To confirm it is you, enter your sign-in password again before binding.',
   },
   home: {
     welcome: 'Welcome, {name}',
@@ -257,6 +259,9 @@ export default {
     current_password: {
       wrong: 'The current password is wrong',
     },
+    password: {
+      wrong: 'The sign-in password is wrong',
+    },
     totp: {
       required: 'Enter the verification code',
       invalid: 'Wrong or already used code; wait for the next one',
@@ -282,6 +287,7 @@ export default {
     },
   },
   problem: {
+    rate_limited: 'Too many requests; please try again shortly',
     csrf_failed: 'The page is out of date; reload and try again',
     password_change_required: 'Change your initial password first',
     role_forbidden: 'Your role may not do this',

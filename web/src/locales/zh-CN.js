@@ -120,6 +120,8 @@ export default {
     confirm: '确认绑定',
     done: '两步验证已开启',
     qrAlt: '两步验证二维码',
+    password: '登录密码',
+    passwordHint: '为确认是您本人操作，开始绑定前请再次输入登录密码。',
   },
   home: {
     welcome: '欢迎您，{name}',
@@ -257,6 +259,9 @@ export default {
     current_password: {
       wrong: '当前密码不正确',
     },
+    password: {
+      wrong: '登录密码不正确',
+    },
     totp: {
       required: '请输入动态验证码',
       invalid: '动态验证码错误或已使用，请等待下一个验证码',
@@ -282,6 +287,7 @@ export default {
     },
   },
   problem: {
+    rate_limited: '访问过于频繁，请稍后再试',
     csrf_failed: '页面已过期，请刷新后重试',
     password_change_required: '请先修改初始密码',
     role_forbidden: '您的角色无权执行此操作',

@@ -121,6 +121,8 @@ export default {
     confirm: '確認綁定',
     done: '兩步驗證已開啟',
     qrAlt: '兩步驗證二維碼',
+    password: '登入密碼',
+    passwordHint: '為確認是您本人操作，開始綁定前請再次輸入登入密碼。',
   },
   home: {
     welcome: '歡迎您，{name}',
@@ -258,6 +260,9 @@ export default {
     current_password: {
       wrong: '當前密碼不正確',
     },
+    password: {
+      wrong: '登入密碼不正確',
+    },
     totp: {
       required: '請輸入動態驗證碼',
       invalid: '動態驗證碼錯誤或已使用，請等待下一個驗證碼',
@@ -283,6 +288,7 @@ export default {
     },
   },
   problem: {
+    rate_limited: '存取過於頻繁，請稍後再試',
     csrf_failed: '頁面已過期，請刷新後重試',
     password_change_required: '請先修改初始密碼',
     role_forbidden: '您的角色無權執行此操作',
