@@ -35,6 +35,8 @@ static const struct {
 	{ "audit", cmd_audit, "audit verify: check the audit hash chain" },
 	{ "backup", cmd_backup, "backup FILE: consistent copy of the database, "
 				"also while serving" },
+	{ "stats", cmd_stats, "stats check|rebuild: compare or reload the "
+			      "dashboard counts from the raw tables" },
 };
 
 static void usage(FILE *to)

@@ -603,6 +603,31 @@ sg_err region_set_population(db_t *db, const struct actor *who,
 	return SG_OK;
 }
 
+sg_err region_population_update(db_t *db, const struct actor *who,
+				const char *code, int64_t population,
+				struct err_report *er)
+{
+	struct audit_entry e = {
+		.action = "region.population",
+		.object_type = "region",
+		.object_id = code,
+		.outcome = AUDIT_SUCCESS,
+		.details_json = "{\"fields\":[\"population\"]}",
+	};
+	int rc;
+
+	if ((rc = db_begin(db)) != 0)
+		return db_fail(db, rc, er);
+	if (region_set_population(db, who, code, population, er) != SG_OK ||
+	    audit_append(db, who, &e, er) != SG_OK) {
+		db_rollback(db);
+		return er->code;
+	}
+	if ((rc = db_commit(db)) != 0)
+		return db_fail(db, rc, er);
+	return SG_OK;
+}
+
 /* Loading ------------------------------------------------------------------ */
 
 /*

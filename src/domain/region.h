@@ -175,6 +175,14 @@ sg_err region_set_population(db_t *db, const struct actor *who,
 			     const char *code, int64_t population,
 			     struct err_report *er);
 
+/*
+ * region_set_population() in a transaction of its own with an audit record
+ * (region.population): what a bureau's single edit uses.
+ */
+sg_err region_population_update(db_t *db, const struct actor *who,
+				const char *code, int64_t population,
+				struct err_report *er);
+
 /* Loading the tree ------------------------------------------------------ */
 
 #define REGION_LOAD_MAX_REJECTS 20
