@@ -13,6 +13,7 @@ const struct route_table *const api_tables[] = {
 	&api_worker_routes,
 	&api_registration_routes,
 	&api_certificate_routes,
+	&api_org_routes,
 	&api_stats_routes,
 };
 

@@ -18,6 +18,7 @@ extern const struct route_table api_audit_routes;   /* /audit, /jobs */
 extern const struct route_table api_worker_routes;  /* /workers */
 extern const struct route_table api_registration_routes; /* /registrations */
 extern const struct route_table api_certificate_routes; /* certificate PDF, /public/certificates */
+extern const struct route_table api_org_routes;     /* /orgs, /credit-codes */
 extern const struct route_table api_stats_routes;  /* /stats, /public/stats */
 
 extern const struct route_table *const api_tables[];

@@ -19,6 +19,7 @@
 #include "worker.h"
 #include "../core/log.h"
 #include "../core/utf8.h"
+#include "../core/input.h"
 #include "../core/banned.h"
 
 #define CHINA_UTC_OFFSET (8 * 3600)
@@ -430,34 +431,6 @@ static void audit_denied(db_t *db, const struct actor *who, int64_t id, int acti
 	if (db_commit(db) != 0)
 		log_warn("registration %lld: denial not audited: %s", (long long)id,
 			 db_errmsg(db));
-}
-
-/* A one-line text of min..max characters; reports on field. */
-static int text_ok(const char *s, const char *field, size_t min, size_t max,
-		   struct err_report *er)
-{
-	size_t len = strlen(s), n;
-
-	if (utf8_invalid_at(s, len) != len) {
-		err_field(er, field, "invalid", "must be valid UTF-8 text");
-		return 0;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f) {
-			err_field(er, field, "invalid", "must not contain control characters");
-			return 0;
-		}
-	n = utf8_count(s, len);
-	if (n < min || strspn(s, " ") == len) {
-		err_field(er, field, n == 0 ? "required" : "too_short",
-			  "%zu to %zu characters", min, max);
-		return 0;
-	}
-	if (n > max) {
-		err_field(er, field, "too_long", "at most %zu characters", max);
-		return 0;
-	}
-	return 1;
 }
 
 /*
@@ -970,7 +943,7 @@ sg_err registration_transition(db_t *db, const struct actor *who, int64_t id,
 		return err_field(er, "action", "invalid",
 				 "one of submit, first_approve, first_reject, final_approve,"
 				 " final_reject, register, certify, cancel, revoke");
-	if (has_reason && !text_ok(reason, "reason", REGISTRATION_REASON_MIN_CHARS,
+	if (has_reason && !input_text_ok(reason, "reason", REGISTRATION_REASON_MIN_CHARS,
 				   REGISTRATION_REASON_MAX_CHARS, er))
 		return er->code;
 	r = malloc(sizeof(*r));

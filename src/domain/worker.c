@@ -28,6 +28,7 @@
 #include "../core/log.h"
 #include "../core/secret.h"
 #include "../core/utf8.h"
+#include "../core/input.h"
 #include "../core/banned.h"
 
 /* ---- vocabularies --------------------------------------------------------- */
@@ -171,25 +172,6 @@ static void today_china(char out[IDCARD_DATE_SIZE], int *year)
 		*year = tm.tm_year + 1900;
 }
 
-/* 1 if s is a real calendar date written YYYY-MM-DD. */
-static int date_valid(const char *s)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
-
 static int all_digits(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -229,37 +211,6 @@ static int phone_valid(const char *p)
 			return 1;
 	}
 	return 0;
-}
-
-/*
- * A one-line text of min..max characters (min 0: may be empty): valid
- * UTF-8, no control characters, not only spaces. Reports on field.
- */
-static int text_ok(const char *s, const char *field, size_t min, size_t max,
-		   struct err_report *er)
-{
-	size_t len = strlen(s), n;
-
-	if (utf8_invalid_at(s, len) != len) {
-		err_field(er, field, "invalid", "must be valid UTF-8 text");
-		return 0;
-	}
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f) {
-			err_field(er, field, "invalid", "must not contain control characters");
-			return 0;
-		}
-	n = utf8_count(s, len);
-	if (min && (n < min || strspn(s, " ") == len)) {
-		err_field(er, field, n == 0 ? "required" : "too_short",
-			  "%zu to %zu characters", min, max);
-		return 0;
-	}
-	if (n > max) {
-		err_field(er, field, "too_long", "at most %zu characters", max);
-		return 0;
-	}
-	return 1;
 }
 
 /* ---- reading -------------------------------------------------------------------- */
@@ -564,7 +515,7 @@ static sg_err check_input(db_t *db, const struct actor *who,
 	if (set & WORKER_SET_NAME) {
 		if (!in->name)
 			err_field(er, "name", "required", "is required");
-		else if (text_ok(in->name, "name", 1, WORKER_NAME_MAX_CHARS, er))
+		else if (input_text_ok(in->name, "name", 1, WORKER_NAME_MAX_CHARS, er))
 			v->name = in->name;
 	}
 	if (set & WORKER_SET_ID_NUMBER) {
@@ -586,7 +537,7 @@ static sg_err check_input(db_t *db, const struct actor *who,
 				  "does not match the ID number (%s)", sex_name(v->sex));
 	}
 	if ((set & WORKER_SET_BIRTH_DATE) && in->birth_date) {
-		if (!date_valid(in->birth_date))
+		if (!input_date_valid(in->birth_date))
 			err_field(er, "birth_date", "invalid", "a date YYYY-MM-DD");
 		else if ((cur || v->id_changed) && strcmp(in->birth_date, v->birth_date))
 			err_field(er, "birth_date", "mismatch",
@@ -622,12 +573,12 @@ static sg_err check_input(db_t *db, const struct actor *who,
 	if (set & WORKER_SET_ORG_NAME) {
 		v->org_name = empty_null(in->org_name);
 		if (v->org_name)
-			text_ok(v->org_name, "org_name", 0, WORKER_ORG_NAME_MAX_CHARS, er);
+			input_text_ok(v->org_name, "org_name", 0, WORKER_ORG_NAME_MAX_CHARS, er);
 	}
 	if (set & WORKER_SET_POST) {
 		v->post = empty_null(in->post);
 		if (v->post)
-			text_ok(v->post, "post", 0, WORKER_POST_MAX_CHARS, er);
+			input_text_ok(v->post, "post", 0, WORKER_POST_MAX_CHARS, er);
 	}
 	if ((set & WORKER_SET_FIELDS) && (cur || in->has_fields)) {
 		v->fields = 0;
@@ -1017,7 +968,7 @@ sg_err worker_reveal(db_t *db, const struct actor *who, int64_t id,
 		return forbidden(er);
 	if (!reason || !reason[0])
 		return err_field(er, "reason", "required", "say why you need the number");
-	if (!text_ok(reason, "reason", WORKER_REASON_MIN_CHARS,
+	if (!input_text_ok(reason, "reason", WORKER_REASON_MIN_CHARS,
 		     WORKER_REASON_MAX_CHARS, er))
 		return er->code;
 	w = malloc(sizeof(*w));
@@ -1523,14 +1474,14 @@ sg_err worker_qualification_add(db_t *db, const struct actor *who,
 			  "4 to %d of the characters A-Z a-z 0-9 -", WORKER_CERT_MAX_CHARS);
 	if (!in->passed_on || !in->passed_on[0])
 		err_field(er, "passed_on", "required", "is required");
-	else if (!date_valid(in->passed_on))
+	else if (!input_date_valid(in->passed_on))
 		err_field(er, "passed_on", "invalid", "a date YYYY-MM-DD");
 	else if (strcmp(in->passed_on, today) > 0)
 		err_field(er, "passed_on", "future", "must not be after today (%s)", today);
 	else if (strcmp(in->passed_on, w->birth_date) <= 0)
 		err_field(er, "passed_on", "invalid", "must be after the birth date");
 	if (in->issuer && in->issuer[0])
-		text_ok(in->issuer, "issuer", 0, WORKER_ISSUER_MAX_CHARS, er);
+		input_text_ok(in->issuer, "issuer", 0, WORKER_ISSUER_MAX_CHARS, er);
 	if ((code = er->code) != SG_OK)
 		goto out;
 

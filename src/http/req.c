@@ -264,6 +264,8 @@ static const char *field_type_name(enum field_type t)
 	case FIELD_INT: return "a whole number";
 	case FIELD_BOOL: return "true or false";
 	case FIELD_OBJECT: return "an object";
+	case FIELD_NUMBER: return "a number";
+	case FIELD_STRINGS: return "an array of strings";
 	}
 	return "?";
 }
@@ -275,6 +277,19 @@ static int field_type_ok(enum field_type t, json_t *v)
 	case FIELD_INT: return json_is_integer(v);
 	case FIELD_BOOL: return json_is_boolean(v);
 	case FIELD_OBJECT: return json_is_object(v);
+	case FIELD_NUMBER: return json_is_number(v);
+	case FIELD_STRINGS: {
+		size_t i;
+		json_t *item;
+
+		if (!json_is_array(v))
+			return 0;
+		json_array_foreach(v, i, item)
+			if (!json_is_string(item) ||
+			    memchr(json_string_value(item), '\0', json_string_length(item)))
+				return 0;
+		return 1;
+	}
 	}
 	return 0;
 }
@@ -320,6 +335,13 @@ sg_err rc_body_check(struct req_ctx *rc, const struct field_spec *specs,
 				err_field(&rc->er, key, "too_long",
 					  "at most %zu characters", max);
 		}
+		if (specs[i].type == FIELD_STRINGS) {
+			size_t max = specs[i].max_chars ? specs[i].max_chars : 50;
+
+			if (json_array_size(v) > max)
+				err_field(&rc->er, key, "too_long",
+					  "at most %zu items", max);
+		}
 	}
 	for (size_t i = 0; i < nspecs; i++) {
 		json_t *f = json_object_get(rc->body, specs[i].name);
@@ -330,6 +352,31 @@ sg_err rc_body_check(struct req_ctx *rc, const struct field_spec *specs,
 				  "is required");
 	}
 	return rc->er.code;
+}
+
+const char **rc_body_strings(struct req_ctx *rc, const char *name, size_t *n)
+{
+	json_t *v = rc->body ? json_object_get(rc->body, name) : NULL;
+	const char **out;
+
+	*n = 0;
+	if (!json_is_array(v))
+		return NULL;
+	out = rc_alloc(rc, (json_array_size(v) + 1) * sizeof(*out));
+	for (size_t i = 0; out && i < json_array_size(v); i++) {
+		json_t *item = json_array_get(v, i);
+
+		if (json_is_string(item))
+			out[(*n)++] = json_string_value(item);
+	}
+	return out;
+}
+
+double rc_body_double(struct req_ctx *rc, const char *name, double def)
+{
+	json_t *v = rc->body ? json_object_get(rc->body, name) : NULL;
+
+	return json_is_number(v) ? json_number_value(v) : def;
 }
 
 const char *rc_body_str(struct req_ctx *rc, const char *name)

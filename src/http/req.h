@@ -104,7 +104,11 @@ sg_err rc_paging(struct req_ctx *rc, struct paging *p);
  * non-null, and that strings fit max_chars code points (0: 1000). All
  * problems are collected into rc->er with the field named.
  */
-enum field_type { FIELD_STRING, FIELD_INT, FIELD_BOOL, FIELD_OBJECT };
+enum field_type {
+	FIELD_STRING, FIELD_INT, FIELD_BOOL, FIELD_OBJECT,
+	FIELD_NUMBER,  /* integer or decimal */
+	FIELD_STRINGS, /* array of strings; max_chars is the most items (0: 50) */
+};
 struct field_spec {
 	const char *name;
 	enum field_type type;
@@ -115,6 +119,9 @@ sg_err rc_body_check(struct req_ctx *rc, const struct field_spec *specs,
 		     size_t nspecs);
 /* After rc_body_check: the field's value, or NULL/def when absent or null. */
 const char *rc_body_str(struct req_ctx *rc, const char *name);
+/* A FIELD_STRINGS field as an array in request memory (*n items), or NULL. */
+const char **rc_body_strings(struct req_ctx *rc, const char *name, size_t *n);
+double rc_body_double(struct req_ctx *rc, const char *name, double def);
 int64_t rc_body_int(struct req_ctx *rc, const char *name, int64_t def);
 int rc_body_bool(struct req_ctx *rc, const char *name, int def);
 /* 1 if the field is present in the body (even as null). */

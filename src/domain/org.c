@@ -1,0 +1,756 @@
+/*
+ * org.c: organisations and their ratings (see org.h).
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "org.h"
+#include "audit.h"
+#include "registration.h"
+#include "worker.h"
+#include "../core/buf.h"
+#include "../core/input.h"
+#include "../core/util.h"
+#include "../core/banned.h"
+
+#define CUTOFFS_SETTING "org_rating.cutoffs"
+#define RATING_YEARS 5
+
+static const char *const type_names[] = {
+	"private_non_enterprise", "social_group", "foundation",
+	"public_institution", "other",
+};
+static const char *const status_names[] = { "active", "deregistered" };
+
+static int in_list(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return 1;
+	return 0;
+}
+
+static int may_read(const struct actor *who)
+{
+	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) |
+		       ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM));
+}
+
+static int may_write(const struct actor *who)
+{
+	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM));
+}
+
+static sg_err forbidden(const struct actor *who, struct err_report *er)
+{
+	return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not %s organisations",
+		       role_name(who->role), may_read(who) ? "change" : "see");
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+#define ORG_COLUMNS \
+	"SELECT o.id, o.name, o.credit_code, o.credit_override_reason, o.type," \
+	" o.authority, o.region_code, r.name, o.address, o.legal_rep, o.founded_on," \
+	" o.contact_name, o.contact_phone, o.fields, o.status, o.created_at," \
+	" o.updated_at, g.grade, g.valid_until"
+#define ORG_FROM \
+	" FROM orgs o LEFT JOIN regions r ON r.code = o.region_code" \
+	" LEFT JOIN org_ratings g ON g.id = (SELECT id FROM org_ratings" \
+	"   WHERE org_id = o.id ORDER BY evaluated_on DESC, id DESC LIMIT 1)"
+
+static void col_copy(db_stmt_t *st, int col, char *dst, size_t size)
+{
+	const char *s = db_col_text(st, col);
+
+	util_strlcpy(dst, s ? s : "", size);
+}
+
+static void read_org(db_stmt_t *st, const char *today, struct org *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = db_col_int(st, 0);
+	col_copy(st, 1, o->name, sizeof(o->name));
+	col_copy(st, 2, o->credit_code, sizeof(o->credit_code));
+	col_copy(st, 3, o->credit_override_reason, sizeof(o->credit_override_reason));
+	col_copy(st, 4, o->type, sizeof(o->type));
+	col_copy(st, 5, o->authority, sizeof(o->authority));
+	col_copy(st, 6, o->region_code, sizeof(o->region_code));
+	col_copy(st, 7, o->region_name, sizeof(o->region_name));
+	col_copy(st, 8, o->address, sizeof(o->address));
+	col_copy(st, 9, o->legal_rep, sizeof(o->legal_rep));
+	col_copy(st, 10, o->founded_on, sizeof(o->founded_on));
+	col_copy(st, 11, o->contact_name, sizeof(o->contact_name));
+	col_copy(st, 12, o->contact_phone, sizeof(o->contact_phone));
+	col_copy(st, 13, o->fields, sizeof(o->fields));
+	col_copy(st, 14, o->status, sizeof(o->status));
+	col_copy(st, 15, o->created_at, sizeof(o->created_at));
+	col_copy(st, 16, o->updated_at, sizeof(o->updated_at));
+	o->grade = (int)db_col_int(st, 17);
+	col_copy(st, 18, o->grade_valid_until, sizeof(o->grade_valid_until));
+	o->grade_expired = o->grade && strcmp(o->grade_valid_until, today) < 0;
+}
+
+static void kv_opt(struct json_writer *jw, const char *key, const char *s)
+{
+	if (*s)
+		jw_kv_str(jw, key, s);
+	else
+		jw_kv_null(jw, key);
+}
+
+void org_write_json(struct json_writer *jw, const struct org *o)
+{
+	const char *p;
+
+	jw_obj_begin(jw);
+	jw_kv_int(jw, "id", o->id);
+	jw_kv_str(jw, "name", o->name);
+	jw_kv_str(jw, "credit_code", o->credit_code);
+	kv_opt(jw, "credit_override_reason", o->credit_override_reason);
+	jw_kv_str(jw, "type", o->type);
+	jw_kv_str(jw, "authority", o->authority);
+	jw_kv_str(jw, "region_code", o->region_code);
+	jw_kv_str(jw, "region_name", o->region_name);
+	kv_opt(jw, "address", o->address);
+	kv_opt(jw, "legal_rep", o->legal_rep);
+	kv_opt(jw, "founded_on", o->founded_on);
+	kv_opt(jw, "contact_name", o->contact_name);
+	kv_opt(jw, "contact_phone", o->contact_phone);
+	jw_key(jw, "fields");
+	jw_arr_begin(jw);
+	for (p = o->fields; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n)
+			jw_strn(jw, p, n);
+		p += n + (p[n] == ',');
+	}
+	jw_arr_end(jw);
+	jw_kv_str(jw, "status", o->status);
+	if (o->grade)
+		jw_kv_int(jw, "grade", o->grade);
+	else
+		jw_kv_null(jw, "grade");
+	kv_opt(jw, "grade_valid_until", o->grade_valid_until);
+	jw_kv_bool(jw, "grade_expired", o->grade_expired);
+	jw_kv_str(jw, "created_at", o->created_at);
+	jw_kv_str(jw, "updated_at", o->updated_at);
+	jw_obj_end(jw);
+}
+
+/* The row of id whatever the scope; SG_ERR_NOT_FOUND if none. */
+static sg_err fetch(db_t *db, int64_t id, struct org *out, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, ORG_COLUMNS ORG_FROM " WHERE o.id = ?");
+	char today[ORG_DATE_SIZE];
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	registration_today(today);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		read_org(st, today, out);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	return rc == DB_ROW ? SG_OK : err_set(er, SG_ERR_NOT_FOUND, "no such organisation");
+}
+
+sg_err org_get(db_t *db, const struct actor *who, int64_t id, struct org *out,
+	       struct err_report *er)
+{
+	if (!may_read(who))
+		return forbidden(who, er);
+	if (fetch(db, id, out, er) != SG_OK)
+		return er->code;
+	if (!actor_in_scope(who, out->region_code))
+		return err_set(er, SG_ERR_NOT_FOUND, "no such organisation");
+	return SG_OK;
+}
+
+/* ---- checks ------------------------------------------------------------- */
+
+/* The values a record will have after a create or update. */
+struct values {
+	char credit_code[CREDITCODE_SIZE];
+	const char *authority;
+	struct buf fields;
+};
+
+static void check_opt_text(const char *s, const char *field, size_t max,
+			   struct err_report *er)
+{
+	if (s)
+		input_text_ok(s, field, 0, max, er);
+}
+
+/*
+ * Check in (all of it for create, the present fields for update against
+ * the current record cur) into v; field errors collect in er.
+ */
+static void check_input(db_t *db, const struct actor *who, const struct org_input *in,
+			const struct org *cur, struct values *v, struct err_report *er)
+{
+	const char *code = in->credit_code ? in->credit_code : (cur ? cur->credit_code : NULL);
+	const char *reason = in->credit_override_reason ? in->credit_override_reason :
+			     (cur ? cur->credit_override_reason : "");
+
+	if (!cur || in->name)
+		input_text_ok(in->name ? in->name : "", "name", 1, ORG_NAME_MAX_CHARS, er);
+	if (!cur || in->type) {
+		if (!in->type)
+			err_field(er, "type", "required", "type is required");
+		else if (!in_list(type_names, sizeof(type_names) / sizeof(type_names[0]), in->type))
+			err_field(er, "type", "not_allowed",
+				  "one of private_non_enterprise, social_group, foundation, "
+				  "public_institution, other");
+	}
+	if (in->status && !in_list(status_names, 2, in->status))
+		err_field(er, "status", "not_allowed", "active or deregistered");
+	if (!cur || in->region_code) {
+		if (!in->region_code)
+			err_field(er, "region_code", "required", "region_code is required");
+		else
+			region_check_ref(db, who, "region_code", in->region_code, er);
+	}
+	check_opt_text(in->address, "address", ORG_TEXT_MAX_CHARS, er);
+	check_opt_text(in->legal_rep, "legal_rep", ORG_TEXT_MAX_CHARS, er);
+	check_opt_text(in->contact_name, "contact_name", ORG_TEXT_MAX_CHARS, er);
+	check_opt_text(in->contact_phone, "contact_phone", 20, er);
+	if (in->credit_override_reason)
+		input_text_ok(in->credit_override_reason, "credit_override_reason", 0,
+			      ORG_REASON_MAX_CHARS, er);
+	if (in->founded_on && *in->founded_on && !input_date_valid(in->founded_on))
+		err_field(er, "founded_on", "invalid", "a date YYYY-MM-DD");
+	for (size_t i = 0; in->has_fields && i < in->nfields; i++) {
+		if (worker_field_index(in->fields[i]) < 0) {
+			err_field(er, "fields", "unknown", "unknown service field '%s'",
+				  in->fields[i]);
+			break;
+		}
+		buf_printf(&v->fields, "%s%s", v->fields.len ? "," : "", in->fields[i]);
+	}
+	if (!code || !*code) {
+		err_field(er, "credit_code", "required", "credit_code is required");
+		return;
+	}
+	{
+		struct creditcode_info info;
+
+		switch (creditcode_check(code, &info)) {
+		case CREDITCODE_LENGTH:
+			err_field(er, "credit_code", "invalid", "18 characters");
+			return;
+		case CREDITCODE_CHARACTER:
+			err_field(er, "credit_code", "invalid",
+				  "character %d is not allowed (0-9 and capitals "
+				  "without I, O, S, V, Z)", info.bad_position);
+			return;
+		case CREDITCODE_CHECK:
+			if (!*reason)
+				err_field(er, "credit_code", "invalid_check",
+					  "check character should be %c", info.expected_check);
+			break;
+		case CREDITCODE_OK:
+			break;
+		}
+		for (int i = 0; i < CREDITCODE_LEN; i++)
+			v->credit_code[i] = code[i] >= 'a' && code[i] <= 'z' ?
+					    (char)(code[i] - 'a' + 'A') : code[i];
+		v->credit_code[CREDITCODE_LEN] = '\0';
+		v->authority = creditcode_authority(info.authority);
+		if (!*v->authority)
+			v->authority = "other";
+	}
+}
+
+/* SG_ERR_CONFLICT naming the holder of code when who may see it. */
+static sg_err check_unique(db_t *db, const struct actor *who, const char *code,
+			   int64_t self, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, region_code FROM orgs"
+				       " WHERE credit_code = ? AND id <> ?");
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, code, -1);
+	db_bind_int(st, 2, self);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		if (actor_in_scope(who, db_col_text(st, 1)))
+			err_field(er, "credit_code", "taken",
+				  "organisation %lld already has this code",
+				  (long long)db_col_int(st, 0));
+		else
+			err_field(er, "credit_code", "taken",
+				  "an organisation outside your region has this code");
+		er->code = SG_ERR_CONFLICT;
+	}
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	return rc == DB_ROW ? SG_ERR_CONFLICT : SG_OK;
+}
+
+static sg_err audit_org(db_t *db, const struct actor *who, const char *action,
+			int64_t id, const char *details, struct err_report *er)
+{
+	char object[24];
+	struct audit_entry e = {
+		.action = action,
+		.object_type = "org",
+		.object_id = object,
+		.outcome = AUDIT_SUCCESS,
+		.details_json = details,
+	};
+
+	snprintf(object, sizeof(object), "%lld", (long long)id);
+	return audit_append(db, who, &e, er);
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* NULL for an absent or empty optional text: stored as NULL. */
+static void bind_opt(db_stmt_t *st, int idx, const char *s)
+{
+	if (s && *s)
+		db_bind_text(st, idx, s, -1);
+	else
+		db_bind_null(st, idx);
+}
+
+sg_err org_create(db_t *db, const struct actor *who, const struct org_input *in,
+		  int64_t *id, struct err_report *er)
+{
+	struct values v = { .fields = BUF_INIT(512) };
+	char now[UTIL_TIME_LEN], details[96];
+	db_stmt_t *st;
+	sg_err code = SG_OK;
+	int rc;
+
+	if (!may_write(who))
+		return forbidden(who, er);
+	check_input(db, who, in, NULL, &v, er);
+	if (er->code != SG_OK || er->nfields) {
+		code = er->code != SG_OK ? er->code : SG_ERR_INVALID;
+		goto out;
+	}
+	util_time_iso(util_now(), now);
+	if ((rc = db_begin(db)) != 0) {
+		code = db_fail(db, rc, er);
+		goto out;
+	}
+	if ((code = check_unique(db, who, v.credit_code, 0, er)) != SG_OK)
+		goto fail;
+	st = db_prepare(db, "INSERT INTO orgs (name, credit_code, credit_override_reason,"
+			    " type, authority, region_code, address, legal_rep, founded_on,"
+			    " contact_name, contact_phone, fields, status, created_at,"
+			    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto fail;
+	}
+	db_bind_text(st, 1, in->name, -1);
+	db_bind_text(st, 2, v.credit_code, -1);
+	bind_opt(st, 3, in->credit_override_reason);
+	db_bind_text(st, 4, in->type, -1);
+	db_bind_text(st, 5, v.authority, -1);
+	db_bind_text(st, 6, in->region_code, -1);
+	bind_opt(st, 7, in->address);
+	bind_opt(st, 8, in->legal_rep);
+	bind_opt(st, 9, in->founded_on);
+	bind_opt(st, 10, in->contact_name);
+	bind_opt(st, 11, in->contact_phone);
+	db_bind_text(st, 12, buf_cstr(&v.fields), -1);
+	db_bind_text(st, 13, in->status ? in->status : "active", -1);
+	db_bind_text(st, 14, now, -1);
+	db_bind_text(st, 15, now, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW) {
+		code = db_fail(db, rc < 0 ? rc : DB_ERR, er);
+		goto fail;
+	}
+	snprintf(details, sizeof(details), "{\"check_overridden\":%s}",
+		 in->credit_override_reason && *in->credit_override_reason ? "true" : "false");
+	if ((code = audit_org(db, who, "org.create", *id, details, er)) != SG_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != 0)
+		code = db_fail(db, rc, er);
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	buf_release(&v.fields);
+	return code;
+}
+
+sg_err org_update(db_t *db, const struct actor *who, int64_t id,
+		  const struct org_input *in, struct err_report *er)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} text_cols[] = {
+		{ "name", offsetof(struct org_input, name) },
+		{ "credit_override_reason", offsetof(struct org_input, credit_override_reason) },
+		{ "type", offsetof(struct org_input, type) },
+		{ "region_code", offsetof(struct org_input, region_code) },
+		{ "address", offsetof(struct org_input, address) },
+		{ "legal_rep", offsetof(struct org_input, legal_rep) },
+		{ "founded_on", offsetof(struct org_input, founded_on) },
+		{ "contact_name", offsetof(struct org_input, contact_name) },
+		{ "contact_phone", offsetof(struct org_input, contact_phone) },
+		{ "status", offsetof(struct org_input, status) },
+	};
+	struct values v = { .fields = BUF_INIT(512) };
+	struct buf sql = BUF_INIT(1024), changed = BUF_INIT(512);
+	struct org cur;
+	char now[UTIL_TIME_LEN];
+	db_stmt_t *st;
+	sg_err code = SG_OK;
+	int rc, idx = 1;
+
+	if (!may_write(who))
+		return forbidden(who, er);
+	if (org_get(db, who, id, &cur, er) != SG_OK)
+		return er->code;
+	check_input(db, who, in, &cur, &v, er);
+	if (er->code != SG_OK || er->nfields) {
+		code = er->code != SG_OK ? er->code : SG_ERR_INVALID;
+		goto out;
+	}
+	util_time_iso(util_now(), now);
+	/* only constant column names are joined; every value is bound */
+	buf_addstr(&sql, "UPDATE orgs SET updated_at = ?, credit_code = ?, authority = ?");
+	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++) {
+		if (!*(const char *const *)((const char *)in + text_cols[i].offset))
+			continue;
+		buf_printf(&sql, ", %s = ?", text_cols[i].name);
+		buf_printf(&changed, "%s\"%s\"", changed.len ? "," : "", text_cols[i].name);
+	}
+	if (in->has_fields) {
+		buf_addstr(&sql, ", fields = ?");
+		buf_printf(&changed, "%s\"fields\"", changed.len ? "," : "");
+	}
+	if (in->credit_code)
+		buf_printf(&changed, "%s\"credit_code\"", changed.len ? "," : "");
+	buf_addstr(&sql, " WHERE id = ?");
+	if ((rc = db_begin(db)) != 0) {
+		code = db_fail(db, rc, er);
+		goto out;
+	}
+	if ((code = check_unique(db, who, v.credit_code, id, er)) != SG_OK)
+		goto fail;
+	st = db_prepare(db, buf_cstr(&sql));
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto fail;
+	}
+	db_bind_text(st, idx++, now, -1);
+	db_bind_text(st, idx++, v.credit_code, -1);
+	db_bind_text(st, idx++, v.authority, -1);
+	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++) {
+		const char *s = *(const char *const *)((const char *)in + text_cols[i].offset);
+
+		if (s)
+			bind_opt(st, idx++, s);
+	}
+	if (in->has_fields)
+		db_bind_text(st, idx++, buf_cstr(&v.fields), -1);
+	db_bind_int(st, idx, id);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0) {
+		code = db_fail(db, rc, er);
+		goto fail;
+	}
+	{
+		struct buf details = BUF_INIT(600);
+
+		buf_printf(&details, "{\"fields\":[%s]}", buf_cstr(&changed));
+		code = audit_org(db, who, "org.update", id, buf_cstr(&details), er);
+		buf_release(&details);
+	}
+	if (code != SG_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != 0)
+		code = db_fail(db, rc, er);
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	buf_release(&v.fields);
+	buf_release(&sql);
+	buf_release(&changed);
+	return code;
+}
+
+/* ---- lists -------------------------------------------------------------- */
+
+sg_err org_list(db_t *db, const struct actor *who, const struct org_filter *f,
+		struct org **items, size_t *count, int64_t *total,
+		struct err_report *er)
+{
+	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX], today[ORG_DATE_SIZE];
+	struct buf like = BUF_INIT(512);
+	const char *region = f->region && *f->region ? f->region : who->region_code;
+	db_stmt_t *st;
+	size_t cap = 0;
+	sg_err code = SG_OK;
+	int rc;
+
+	*items = NULL;
+	*count = 0;
+	*total = 0;
+	if (!may_read(who))
+		return forbidden(who, er);
+	if (f->region && *f->region && !actor_in_scope(who, f->region))
+		return err_field(er, "region", "unknown", "region outside your scope");
+	region_prefix_range(region, lo, hi);
+	registration_today(today);
+	if (f->q && *f->q) {
+		buf_addch(&like, '%');
+		for (const char *p = f->q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_addch(&like, '\\');
+			buf_addch(&like, *p);
+		}
+		buf_addch(&like, '%');
+	}
+	/*
+	 * One statement, the filters as "? IS NULL OR ..." so that nothing is
+	 * ever formatted into it; count(*) OVER () gives the total with the page.
+	 */
+	st = db_prepare(db, ORG_COLUMNS ", count(*) OVER ()" ORG_FROM
+			" WHERE o.region_code >= ?1 AND o.region_code < ?2"
+			" AND (?3 IS NULL OR o.name LIKE ?3 ESCAPE '\\' OR o.credit_code LIKE ?3 ESCAPE '\\')"
+			" AND (?4 IS NULL OR o.type = ?4)"
+			" AND (?5 IS NULL OR o.status = ?5)"
+			" AND (?6 = 0 OR (?6 > 0 AND g.grade = ?6 AND g.valid_until >= ?9)"
+			"      OR (?6 < 0 AND g.valid_until < ?9))"
+			" ORDER BY o.region_code, o.name, o.id LIMIT ?7 OFFSET ?8");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	db_bind_text(st, 1, lo, -1);
+	db_bind_text(st, 2, hi, -1);
+	bind_opt(st, 3, like.len ? buf_cstr(&like) : NULL);
+	bind_opt(st, 4, f->type);
+	bind_opt(st, 5, f->status);
+	db_bind_int(st, 6, f->grade);
+	db_bind_int(st, 7, f->limit);
+	db_bind_int(st, 8, f->offset);
+	db_bind_text(st, 9, today, -1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*count == cap) {
+			struct org *grown;
+
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(*items, cap * sizeof(**items));
+			if (!grown) {
+				code = err_set(er, SG_ERR_NOMEM, "out of memory");
+				break;
+			}
+			*items = grown;
+		}
+		read_org(st, today, &(*items)[(*count)++]);
+		*total = db_col_int(st, 19);
+	}
+	db_done(st);
+	if (code == SG_OK && rc < 0)
+		code = db_fail(db, rc, er);
+	if (code == SG_OK && *count == 0 && f->offset > 0) {
+		/* a page past the end still reports the total */
+		struct org_filter all = *f;
+
+		all.offset = 0;
+		all.limit = 1;
+		free(*items);
+		*items = NULL;
+		code = org_list(db, who, &all, items, count, total, er);
+		free(*items);
+		*items = NULL;
+		*count = 0;
+	}
+out:
+	buf_release(&like);
+	if (code != SG_OK) {
+		free(*items);
+		*items = NULL;
+		*count = 0;
+	}
+	return code;
+}
+
+/* ---- ratings ------------------------------------------------------------ */
+
+sg_err org_grade_for_score(db_t *db, double score, int *grade, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = ?");
+	char cutoffs[128] = "900,800,700,600,500";
+	const char *p;
+	int rc, g = 5;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, CUTOFFS_SETTING, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		util_strlcpy(cutoffs, db_col_text(st, 0), sizeof(cutoffs));
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	*grade = 0;
+	for (p = cutoffs; *p && g >= 1; g--) {
+		char number[16];
+		size_t n = strcspn(p, ",");
+		int64_t least;
+
+		util_strlcpy(number, p, n + 1 < sizeof(number) ? n + 1 : sizeof(number));
+		p += n + (p[n] == ',');
+		if (util_parse_int(number, 0, 1000, &least))
+			return err_set(er, SG_ERR_INTERNAL, "setting %s is malformed",
+				       CUTOFFS_SETTING);
+		if (score >= (double)least) {
+			*grade = g;
+			break;
+		}
+	}
+	return SG_OK;
+}
+
+sg_err org_rating_add(db_t *db, const struct actor *who, int64_t org_id,
+		      const struct org_rating_input *in, int64_t *id,
+		      struct err_report *er)
+{
+	struct org o;
+	char until[ORG_DATE_SIZE], now[UTIL_TIME_LEN], details[64];
+	db_stmt_t *st;
+	int grade = in->grade, rc;
+	sg_err code;
+
+	if (!may_write(who))
+		return forbidden(who, er);
+	if (org_get(db, who, org_id, &o, er) != SG_OK)
+		return er->code;
+	if (!in->evaluated_on || !input_date_valid(in->evaluated_on))
+		err_field(er, "evaluated_on", in->evaluated_on ? "invalid" : "required",
+			  "the evaluation date, YYYY-MM-DD");
+	if (!isnan(in->score) && (in->score < 0 || in->score > 1000))
+		err_field(er, "score", "invalid", "a score from 0 to 1000");
+	if (grade && (grade < 1 || grade > 5))
+		err_field(er, "grade", "invalid", "a grade from 1 to 5 (1A to 5A)");
+	if (!grade && isnan(in->score))
+		err_field(er, "score", "required", "a score or a grade is required");
+	if (er->nfields)
+		return SG_ERR_INVALID;
+	if (!grade) {
+		if (org_grade_for_score(db, in->score, &grade, er) != SG_OK)
+			return er->code;
+		if (!grade)
+			return err_field(er, "score", "below_grade",
+					 "a score of %.1f is below the 1A cut-off", in->score);
+	}
+	registration_date_add(in->evaluated_on, RATING_YEARS, 0, 0, until);
+	util_time_iso(util_now(), now);
+	if ((rc = db_begin(db)) != 0)
+		return db_fail(db, rc, er);
+	st = db_prepare(db, "INSERT INTO org_ratings (org_id, grade, score, evaluated_on,"
+			    " valid_until, created_at) VALUES (?,?,?,?,?,?) RETURNING id");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto fail;
+	}
+	db_bind_int(st, 1, org_id);
+	db_bind_int(st, 2, grade);
+	if (isnan(in->score))
+		db_bind_null(st, 3);
+	else
+		db_bind_double(st, 3, in->score);
+	db_bind_text(st, 4, in->evaluated_on, -1);
+	db_bind_text(st, 5, until, -1);
+	db_bind_text(st, 6, now, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW) {
+		code = db_fail(db, rc < 0 ? rc : DB_ERR, er);
+		goto fail;
+	}
+	snprintf(details, sizeof(details), "{\"grade\":%d}", grade);
+	if ((code = audit_org(db, who, "org.rating", org_id, details, er)) != SG_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != 0)
+		return db_fail(db, rc, er);
+	return SG_OK;
+fail:
+	db_rollback(db);
+	return code;
+}
+
+sg_err org_ratings(db_t *db, const struct actor *who, int64_t org_id,
+		   struct org_rating **items, size_t *count, struct err_report *er)
+{
+	struct org o;
+	char today[ORG_DATE_SIZE];
+	db_stmt_t *st;
+	size_t cap = 0;
+	int rc;
+
+	*items = NULL;
+	*count = 0;
+	if (org_get(db, who, org_id, &o, er) != SG_OK)
+		return er->code;
+	registration_today(today);
+	st = db_prepare(db, "SELECT id, grade, score, evaluated_on, valid_until"
+			    " FROM org_ratings WHERE org_id = ?"
+			    " ORDER BY evaluated_on DESC, id DESC");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct org_rating *r;
+
+		if (*count == cap) {
+			struct org_rating *grown;
+
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(*items, cap * sizeof(**items));
+			if (!grown) {
+				db_done(st);
+				free(*items);
+				*items = NULL;
+				*count = 0;
+				return err_set(er, SG_ERR_NOMEM, "out of memory");
+			}
+			*items = grown;
+		}
+		r = &(*items)[(*count)++];
+		r->id = db_col_int(st, 0);
+		r->grade = (int)db_col_int(st, 1);
+		r->score = db_col_is_null(st, 2) ? NAN : db_col_double(st, 2);
+		col_copy(st, 3, r->evaluated_on, sizeof(r->evaluated_on));
+		col_copy(st, 4, r->valid_until, sizeof(r->valid_until));
+		r->expired = strcmp(r->valid_until, today) < 0;
+	}
+	db_done(st);
+	if (rc < 0) {
+		free(*items);
+		*items = NULL;
+		*count = 0;
+		return db_fail(db, rc, er);
+	}
+	return SG_OK;
+}
