@@ -15,6 +15,8 @@ const struct route_table *const api_tables[] = {
 	&api_certificate_routes,
 	&api_org_routes,
 	&api_stats_routes,
+	&api_target_routes,
+	&api_public_region_routes,
 };
 
 const size_t api_table_count = sizeof(api_tables) / sizeof(api_tables[0]);

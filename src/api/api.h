@@ -20,6 +20,8 @@ extern const struct route_table api_registration_routes; /* /registrations */
 extern const struct route_table api_certificate_routes; /* certificate PDF, /public/certificates */
 extern const struct route_table api_org_routes;     /* /orgs, /credit-codes */
 extern const struct route_table api_stats_routes;  /* /stats, /public/stats */
+extern const struct route_table api_target_routes; /* /targets */
+extern const struct route_table api_public_region_routes; /* /public/regions */
 
 extern const struct route_table *const api_tables[];
 extern const size_t api_table_count;

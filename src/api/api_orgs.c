@@ -8,6 +8,10 @@
  *   GET   /api/v1/orgs/{id}/ratings         newest first
  *   POST  /api/v1/orgs/{id}/ratings         {score, evaluated_on[, grade]}
  *   GET   /api/v1/credit-codes/{code}       the check the form shows live
+ *   GET   /api/v1/public/orgs?region=&q=    no login: the public register
+ *
+ * The public list shows what a registry publishes (name, code, type,
+ * region, grade) of active organisations, never contacts or people.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -101,6 +105,42 @@ static sg_err orgs_list(struct req_ctx *rc)
 	jw = rc_list_begin(rc);
 	for (size_t i = 0; i < count; i++)
 		org_write_json(jw, &items[i]);
+	rc_list_end(rc, total, &pg);
+	free(items);
+	return SG_OK;
+}
+
+static sg_err public_orgs_list(struct req_ctx *rc)
+{
+	struct org_filter f = { .status = "active" };
+	struct paging pg;
+	struct org *items = NULL;
+	struct json_writer *jw;
+	size_t count;
+	int64_t total;
+
+	if (rc_paging(rc, &pg) != SG_OK ||
+	    rc_query_str(rc, "q", 100, &f.q) != SG_OK ||
+	    rc_query_str(rc, "region", 12, &f.region) != SG_OK)
+		return rc->er.code;
+	f.offset = pg.offset;
+	f.limit = pg.per_page;
+	if (org_list(rc->db, actor_system(), &f, &items, &count, &total, &rc->er) != SG_OK)
+		return rc->er.code;
+	jw = rc_list_begin(rc);
+	for (size_t i = 0; i < count; i++) {
+		jw_obj_begin(jw);
+		jw_kv_str(jw, "name", items[i].name);
+		jw_kv_str(jw, "credit_code", items[i].credit_code);
+		jw_kv_str(jw, "type", items[i].type);
+		jw_kv_str(jw, "region_code", items[i].region_code);
+		jw_kv_str(jw, "region_name", items[i].region_name);
+		if (items[i].grade && !items[i].grade_expired)
+			jw_kv_int(jw, "grade", items[i].grade);
+		else
+			jw_kv_null(jw, "grade");
+		jw_obj_end(jw);
+	}
 	rc_list_end(rc, total, &pg);
 	free(items);
 	return SG_OK;
@@ -233,6 +273,8 @@ static const struct route routes[] = {
 	{ "GET", "/api/v1/orgs/{id}/ratings", ratings_list, 0, READ_ROLES },
 	{ "POST", "/api/v1/orgs/{id}/ratings", ratings_add, 0, WRITE_ROLES },
 	{ "GET", "/api/v1/credit-codes/{code}", credit_code_get, 0, READ_ROLES },
+	{ "GET", "/api/v1/public/orgs", public_orgs_list,
+	  ROUTE_PUBLIC | ROUTE_RATE_LIMITED, 0 },
 };
 
 const struct route_table api_org_routes = ROUTE_TABLE(routes);

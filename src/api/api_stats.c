@@ -84,7 +84,7 @@ static sg_err overview_get(struct req_ctx *rc)
 	kv_number(jw, "college_share", o.edu_known > 0 ?
 		  (double)o.edu_college / (double)o.edu_known : NAN);
 	/* figures of modules not built yet: null, not zero */
-	jw_kv_null(jw, "orgs");
+	jw_kv_int(jw, "orgs", o.orgs);
 	jw_kv_null(jw, "stations");
 	jw_kv_null(jw, "posts");
 	jw_kv_null(jw, "supervisors");

@@ -3,7 +3,7 @@
  * stats.h and migrations/sqlite/012_stats.sql).
  *
  * A metric is one number for a region subtree: a kept count ("workers",
- * "level1".."level3", "edu_known", "edu_college"), a sum of them
+ * "level1".."level3", "edu_known", "edu_college", "orgs"), a sum of them
  * ("certified"), the population, or registrations expiring soon. An
  * indicator divides one metric by another; everything else here is
  * reading metrics for the right regions.
@@ -34,7 +34,7 @@ static const struct stats_indicator_def indicators[] = {
 	{ "level_intermediate", "社会工作师", "人", "level2", NULL, 1, 1 },
 	{ "level_senior", "高级社会工作师", "人", "level3", NULL, 1, 1 },
 	{ "expiring_90d", "90 天内到期的登记", "人", "expiring", NULL, 1, 1 },
-	{ "orgs", "社会工作服务机构", "家", NULL, NULL, 1, 0 },
+	{ "orgs", "社会工作服务机构", "家", "orgs", NULL, 1, 1 },
 	{ "town_station_coverage", "乡镇（街道）社工站覆盖率", "%", NULL, NULL,
 	  100, 0 },
 	{ "village_room_coverage", "村（社区）社工室覆盖率", "%", NULL, NULL,
@@ -336,6 +336,7 @@ sg_err stats_overview(db_t *db, const struct actor *who, const char *region,
 	if (kept_count(db, out->region.code, "workers", &out->workers, er) ||
 	    kept_count(db, out->region.code, "edu_known", &out->edu_known, er) ||
 	    kept_count(db, out->region.code, "edu_college", &out->edu_college, er) ||
+	    kept_count(db, out->region.code, "orgs", &out->orgs, er) ||
 	    expiring_count(db, out->region.code, &out->expiring, er))
 		return er->code;
 	for (int i = 0; i < 3; i++) {

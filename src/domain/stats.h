@@ -4,8 +4,8 @@
  * dashboard, the regional balance of an indicator over child regions, and
  * growth by year.
  *
- * Figures of active workers come from stat_counts, kept by triggers
- * (migrations/sqlite/012_stats.sql), so that a region's figure is one
+ * Figures of active workers and organisations come from stat_counts,
+ * kept by triggers (migrations/sqlite/012_stats.sql, 014_stats_orgs.sql), so that a region's figure is one
  * indexed read whatever the size of its subtree. Registrations expiring
  * soon are counted through the partial expiry index. Population is the
  * region's own (entered or imported by a bureau), else the sum of its
@@ -13,7 +13,7 @@
  *
  * Indicators are a table (stats_indicator_at): each names the metric it
  * divides and the one it divides by. Those whose data arrive with later
- * modules (organisations, stations, posts, supervisor pools) are listed
+ * modules (stations, posts, supervisor pools) are listed
  * with tracked = 0 and always read as unknown, so that plans and the UI
  * can name them today.
  *
@@ -103,6 +103,7 @@ struct stats_overview {
 	int64_t certified;          /* active with a qualification */
 	int64_t by_level[4];        /* none, assistant, intermediate, senior */
 	int64_t edu_known, edu_college;
+	int64_t orgs;               /* active organisations */
 	int64_t expiring;           /* registered/certified expiring within
 				       STATS_EXPIRING_DAYS days */
 };

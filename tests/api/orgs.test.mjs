@@ -202,3 +202,14 @@ test('ratings: grade from the score by the cut-offs, valid five years, expired s
   assert.equal(sql(`SELECT count(*) FROM audit_log WHERE action = 'org.rating' AND object_id = '${id}'`), '3');
   assert.equal((await orgUser.post(`/api/v1/orgs/${id}/ratings`, { grade: 3, evaluated_on: today })).status, 403);
 });
+
+test('the public register lists active organisations without contacts', async () => {
+  const anon = srv.client();
+  const r = await anon.get('/api/v1/public/orgs?region=4418&per_page=100');
+  assert.equal(r.status, 200, r.text);
+  assert.ok(r.json.total >= 5);
+  assert.deepEqual(Object.keys(r.json.items[0]).sort(),
+    ['credit_code', 'grade', 'name', 'region_code', 'region_name', 'type']);
+  assert.ok(!r.json.items.some((o) => o.name === '清远市清城区阳光社会工作服务中心'), 'deregistered ones are not listed');
+  assert.ok(!r.text.includes('李明') && !r.text.includes('3388123'), 'no legal representative or phone');
+});

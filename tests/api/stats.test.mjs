@@ -97,7 +97,8 @@ test('overview: figures known by construction and equal to a raw count', async (
   assert.equal(r.json.college_share, 3 / 4);
   assert.equal(r.json.population, null);
   assert.equal(r.json.per_10k, null);
-  assert.equal(r.json.orgs, null, 'organisations are not recorded yet');
+  assert.equal(r.json.orgs, 0);
+  assert.equal(r.json.stations, null, 'stations are not recorded yet');
   const raw = rawCounts('441802');
   assert.equal(r.json.workers_total, raw.total);
   assert.deepEqual([raw.l1, raw.l2, raw.l3], [3, 1, 1]);
@@ -137,6 +138,29 @@ test('kept counts follow edits, status changes and stay equal to the raw tables'
                     EXCEPT SELECT * FROM stat_counts_fresh)`), '0');
 });
 
+test('organisations are counted while active, by region', async () => {
+  const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const code = (n) => {
+    const s = '52441802' + String(n).padStart(8, '0') + 'X';
+    return s + ALPHABET[(31 - ([...s].reduce((a, c, i) => a + ALPHABET.indexOf(c) * W[i], 0) % 31)) % 31];
+  };
+  const ids = [];
+  for (let i = 1; i <= 3; i++) {
+    const r = await qc.post('/api/v1/orgs', { name: `统计机构${i}`, credit_code: code(i),
+      type: 'private_non_enterprise', region_code: i === 3 ? '441802006' : '441802' });
+    assert.equal(r.status, 201, r.text);
+    ids.push(r.json.id);
+  }
+  assert.equal((await qc.get('/api/v1/stats/overview')).json.orgs, 3);
+  assert.equal((await qc.get('/api/v1/stats/overview?region=441802006')).json.orgs, 1);
+  assert.equal((await qc.patch(`/api/v1/orgs/${ids[0]}`, { status: 'deregistered' })).status, 200);
+  assert.equal((await city.get('/api/v1/stats/overview?region=4418')).json.orgs, 2);
+  assert.equal((await qc.get('/api/v1/stats/indicator/orgs')).json.value, 2);
+  assert.equal(sql("SELECT count(*) FROM orgs WHERE status = 'active' AND region_code LIKE '4418%'"), '2');
+  assert.equal(srv.cli(['stats', 'check']).code, 0);
+});
+
 test('indicators: definitions, values, population and past dates', async () => {
   let r = await city.get('/api/v1/stats/indicators');
   assert.equal(r.status, 200);
@@ -163,8 +187,8 @@ test('indicators: definitions, values, population and past dates', async () => {
 
   r = await qc.get('/api/v1/stats/indicator/college_share');
   assert.equal(r.json.value, 75);
-  r = await qc.get('/api/v1/stats/indicator/orgs');
-  assert.equal(r.json.value, null);
+  r = await qc.get('/api/v1/stats/indicator/posts_filled');
+  assert.equal(r.json.value, null, 'posts are not recorded yet');
   r = await qc.get('/api/v1/stats/indicator/no_such');
   assert.equal(r.status, 404);
   // as of a past date: the workers created since do not exist yet
@@ -241,7 +265,7 @@ test('public figures: only published indicators, counts only, no personal data',
   r = await qc.put('/api/v1/stats/public-indicators', { keys: ['per_10k'] });
   assert.equal(r.status, 403);
   const root = nation;
-  r = await root.put('/api/v1/stats/public-indicators', { keys: ['orgs'] });
+  r = await root.put('/api/v1/stats/public-indicators', { keys: ['posts_filled'] });
   assert.equal(r.status, 422, 'an indicator without data cannot be published');
   r = await root.put('/api/v1/stats/public-indicators', { keys: ['per_10k', 'workers_total'] });
   assert.equal(r.status, 200, r.text);
