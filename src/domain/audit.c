@@ -495,3 +495,20 @@ out:
 	buf_release(&q.where);
 	return result;
 }
+
+sg_err audit_object(db_t *db, const struct actor *who, const char *action,
+		    const char *object_type, int64_t id, const char *outcome,
+		    const char *details_json, struct err_report *er)
+{
+	char object[24];
+	struct audit_entry e = {
+		.action = action,
+		.object_type = object_type,
+		.object_id = object,
+		.outcome = outcome,
+		.details_json = details_json,
+	};
+
+	snprintf(object, sizeof(object), "%lld", (long long)id);
+	return audit_append(db, who, &e, er);
+}

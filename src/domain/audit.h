@@ -44,6 +44,14 @@ struct audit_entry {
 sg_err audit_append(db_t *db, const struct actor *who,
 		    const struct audit_entry *e, struct err_report *er);
 
+/*
+ * The common case: `action` by who on the record `id` of `object_type`
+ * with an outcome (AUDIT_SUCCESS...) and details (JSON object or NULL).
+ */
+sg_err audit_object(db_t *db, const struct actor *who, const char *action,
+		    const char *object_type, int64_t id, const char *outcome,
+		    const char *details_json, struct err_report *er);
+
 struct audit_verify_result {
 	int64_t records;   /* records checked */
 	int ok;            /* 1 if the whole chain holds */

@@ -302,17 +302,7 @@ static sg_err check_unique(db_t *db, const struct actor *who, const char *code,
 static sg_err audit_org(db_t *db, const struct actor *who, const char *action,
 			int64_t id, const char *details, struct err_report *er)
 {
-	char object[24];
-	struct audit_entry e = {
-		.action = action,
-		.object_type = "org",
-		.object_id = object,
-		.outcome = AUDIT_SUCCESS,
-		.details_json = details,
-	};
-
-	snprintf(object, sizeof(object), "%lld", (long long)id);
-	return audit_append(db, who, &e, er);
+	return audit_object(db, who, action, "org", id, AUDIT_SUCCESS, details, er);
 }
 
 /* ---- writing ------------------------------------------------------------ */

@@ -385,17 +385,7 @@ static sg_err audit_reg_outcome(db_t *db, const struct actor *who, const char *a
 				int64_t id, const char *outcome, const char *details,
 				struct err_report *er)
 {
-	char object[24];
-	struct audit_entry e = {
-		.action = action,
-		.object_type = "registration",
-		.object_id = object,
-		.outcome = outcome,
-		.details_json = details,
-	};
-
-	snprintf(object, sizeof(object), "%lld", (long long)id);
-	return audit_append(db, who, &e, er);
+	return audit_object(db, who, action, "registration", id, outcome, details, er);
 }
 
 static sg_err audit_reg(db_t *db, const struct actor *who, const char *action,

@@ -389,17 +389,7 @@ static sg_err read_baselines(db_t *db, const struct actor *who, struct target_se
 static sg_err audit_set(db_t *db, const struct actor *who, const char *action,
 			int64_t id, const char *details, struct err_report *er)
 {
-	char object[24];
-	struct audit_entry e = {
-		.action = action,
-		.object_type = "target_set",
-		.object_id = object,
-		.outcome = AUDIT_SUCCESS,
-		.details_json = details,
-	};
-
-	snprintf(object, sizeof(object), "%lld", (long long)id);
-	return audit_append(db, who, &e, er);
+	return audit_object(db, who, action, "target_set", id, AUDIT_SUCCESS, details, er);
 }
 
 static void bind_opt_text(db_stmt_t *st, int idx, const char *s)

@@ -282,19 +282,9 @@ static void check_role(const struct actor *who, enum role r, struct err_report *
 /* ---- audit details ------------------------------------------------------- */
 
 static sg_err audit_user(db_t *db, const struct actor *who, const char *action,
-			 int64_t id, const char *details, struct err_report *er)
+			int64_t id, const char *details, struct err_report *er)
 {
-	char object[24];
-	struct audit_entry e = {
-		.action = action,
-		.object_type = "user",
-		.object_id = object,
-		.outcome = AUDIT_SUCCESS,
-		.details_json = details,
-	};
-
-	snprintf(object, sizeof(object), "%lld", (long long)id);
-	return audit_append(db, who, &e, er);
+	return audit_object(db, who, action, "user", id, AUDIT_SUCCESS, details, er);
 }
 
 /* {"fields":["a","b"]} from field names (literals: nothing to escape). */

@@ -7,18 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/server.mjs';
+import { creditCode } from '../lib/ids.mjs';
 
 const PASSWORD = 'Orgs-Passw0rd!2026';
-const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-// A valid code: authority 5 (民政), type 2, the county, an organisation code.
-function creditCode(county, n) {
-  const s17 = '52' + county + String(n).padStart(8, '0') + 'X';
-  const sum = [...s17].reduce((a, c, i) => a + ALPHABET.indexOf(c) * WEIGHTS[i], 0);
-  return s17 + ALPHABET[(31 - (sum % 31)) % 31];
-}
-
 let srv;
 let city; // bureau 清远市
 let qc; // bureau 清城区

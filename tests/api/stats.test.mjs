@@ -7,15 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/server.mjs';
+import { creditCode, idNumber } from '../lib/ids.mjs';
 
 const PASSWORD = 'Stats-Passw0rd!2026';
-
-function idNumber(region6, date8, seq) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const s17 = region6 + date8 + String(seq).padStart(3, '0');
-  const sum = [...s17].reduce((acc, d, i) => acc + Number(d) * w[i], 0);
-  return s17 + '10X98765432'[sum % 11];
-}
 
 let srv;
 let city; // bureau of 清远市 4418
@@ -139,15 +133,9 @@ test('kept counts follow edits, status changes and stay equal to the raw tables'
 });
 
 test('organisations are counted while active, by region', async () => {
-  const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-  const code = (n) => {
-    const s = '52441802' + String(n).padStart(8, '0') + 'X';
-    return s + ALPHABET[(31 - ([...s].reduce((a, c, i) => a + ALPHABET.indexOf(c) * W[i], 0) % 31)) % 31];
-  };
   const ids = [];
   for (let i = 1; i <= 3; i++) {
-    const r = await qc.post('/api/v1/orgs', { name: `统计机构${i}`, credit_code: code(i),
+    const r = await qc.post('/api/v1/orgs', { name: `统计机构${i}`, credit_code: creditCode('441802', i),
       type: 'private_non_enterprise', region_code: i === 3 ? '441802006' : '441802' });
     assert.equal(r.status, 201, r.text);
     ids.push(r.json.id);
