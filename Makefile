@@ -81,3 +81,8 @@ fuzz: deps
 		tests/fuzz/fuzz_json_quote.c src/core/buf.c src/core/json.c src/core/utf8.c \
 		-ljansson -o $(BUILD)/fuzz/fuzz_json_quote
 	$(BUILD)/fuzz/fuzz_json_quote -max_total_time=$(FUZZ_SECONDS) -max_len=4096
+	clang -std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_sheet_csv.c src/io/sheet.c src/core/buf.c src/core/err.c src/core/utf8.c -lcsv -lzip -lexpat -lm -o $(BUILD)/fuzz/fuzz_sheet_csv
+	$(BUILD)/fuzz/fuzz_sheet_csv -max_total_time=$(FUZZ_SECONDS) -max_len=65536
+	clang -std=c17 -g -O1 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined tests/fuzz/fuzz_sheet_xlsx.c src/io/sheet.c src/core/buf.c src/core/err.c src/core/utf8.c -lcsv -lzip -lexpat -lm -o $(BUILD)/fuzz/fuzz_sheet_xlsx
+	mkdir -p $(BUILD)/fuzz/corpus_xlsx && cp tests/data/io/*.xlsx $(BUILD)/fuzz/corpus_xlsx/
+	$(BUILD)/fuzz/fuzz_sheet_xlsx $(BUILD)/fuzz/corpus_xlsx -max_total_time=$(FUZZ_SECONDS) -max_len=262144

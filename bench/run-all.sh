@@ -6,3 +6,5 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(date 
 bench/http_health.sh "${HEALTH_SECONDS:-10}" "${HEALTH_ROUNDS:-3}"
 bench/regions_load.sh
 bench/worker_search.sh
+bench/import.sh
+bench/dashboard.sh

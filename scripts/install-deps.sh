@@ -11,7 +11,7 @@ build_pkgs=(build-essential cmake pkg-config git
   libxlsxwriter-dev libzip-dev libexpat1-dev
   nodejs npm)
 test_pkgs=(chromium fonts-noto-cjk curl poppler-utils zbar-tools)
-bench_pkgs=(wrk nginx-light hyperfine)
+bench_pkgs=(wrk nginx-light hyperfine time sqlite3)
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in

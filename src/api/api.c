@@ -11,12 +11,17 @@ const struct route_table *const api_tables[] = {
 	&api_region_routes,
 	&api_audit_routes,
 	&api_worker_routes,
+	&api_worker_history_routes,
+	&api_selfservice_routes,
 	&api_registration_routes,
 	&api_certificate_routes,
 	&api_org_routes,
 	&api_stats_routes,
 	&api_target_routes,
 	&api_public_region_routes,
+	&api_demo_routes,
+	&api_import_routes,
+	&api_export_routes,
 };
 
 const size_t api_table_count = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -16,12 +16,17 @@ extern const struct route_table api_user_routes;    /* /users */
 extern const struct route_table api_region_routes;  /* /regions */
 extern const struct route_table api_audit_routes;   /* /audit, /jobs */
 extern const struct route_table api_worker_routes;  /* /workers */
+extern const struct route_table api_worker_history_routes; /* /workers/{id}/employments, records, pools; /pools */
+extern const struct route_table api_selfservice_routes; /* /me/worker, /workers/{id}/account, /corrections */
 extern const struct route_table api_registration_routes; /* /registrations */
 extern const struct route_table api_certificate_routes; /* certificate PDF, /public/certificates */
 extern const struct route_table api_org_routes;     /* /orgs, /credit-codes */
 extern const struct route_table api_stats_routes;  /* /stats, /public/stats */
 extern const struct route_table api_target_routes; /* /targets */
 extern const struct route_table api_public_region_routes; /* /public/regions */
+extern const struct route_table api_import_routes; /* /imports */
+extern const struct route_table api_demo_routes; /* /demo: the synthetic-data banner */
+extern const struct route_table api_export_routes; /* /exports */
 
 extern const struct route_table *const api_tables[];
 extern const size_t api_table_count;

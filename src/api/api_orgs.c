@@ -6,14 +6,17 @@
  *   GET   /api/v1/orgs/{id}
  *   PATCH /api/v1/orgs/{id}                 the fields sent
  *   GET   /api/v1/orgs/{id}/ratings         newest first
+ *   GET   /api/v1/orgs/{id}/staff           current staff, counts by level
  *   POST  /api/v1/orgs/{id}/ratings         {score, evaluated_on[, grade]}
  *   GET   /api/v1/credit-codes/{code}       the check the form shows live
+ *   GET   /api/v1/settings/org-rating       rating cut-offs; PUT: sysadmin
  *   GET   /api/v1/public/orgs?region=&q=    no login: the public register
  *
  * The public list shows what a registry publishes (name, code, type,
  * region, grade) of active organisations, never contacts or people.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +243,45 @@ static sg_err ratings_add(struct req_ctx *rc)
 	return SG_OK;
 }
 
+static sg_err staff_get(struct req_ctx *rc)
+{
+	static const char *const levels[] = { "none", "assistant", "intermediate", "senior" };
+	struct org_staff_member *items;
+	struct json_writer *jw;
+	int64_t id, by_level[4];
+	size_t count;
+
+	if (path_id(rc, &id) != SG_OK ||
+	    org_staff(rc->db, &rc->actor, id, &items, &count, by_level, &rc->er) != SG_OK)
+		return rc->er.code;
+	jw = rc_json(rc, 200);
+	jw_obj_begin(jw);
+	jw_kv_int(jw, "total", (int64_t)count);
+	jw_key(jw, "by_level");
+	jw_obj_begin(jw);
+	for (int i = 0; i < 4; i++)
+		jw_kv_int(jw, levels[i], by_level[i]);
+	jw_obj_end(jw);
+	jw_key(jw, "items");
+	jw_arr_begin(jw);
+	for (size_t i = 0; i < count; i++) {
+		jw_obj_begin(jw);
+		jw_kv_int(jw, "worker_id", items[i].worker_id);
+		jw_kv_str(jw, "name", items[i].name);
+		jw_kv_str(jw, "level", levels[items[i].level & 3]);
+		if (items[i].post[0])
+			jw_kv_str(jw, "post", items[i].post);
+		else
+			jw_kv_null(jw, "post");
+		jw_kv_str(jw, "started_on", items[i].started_on);
+		jw_obj_end(jw);
+	}
+	jw_arr_end(jw);
+	jw_obj_end(jw);
+	free(items);
+	return SG_OK;
+}
+
 static sg_err credit_code_get(struct req_ctx *rc)
 {
 	static const char *const results[] = { "ok", "length", "character", "check" };
@@ -265,14 +307,67 @@ static sg_err credit_code_get(struct req_ctx *rc)
 	return SG_OK;
 }
 
+static void write_cutoffs(struct json_writer *jw, const int least[5])
+{
+	jw_obj_begin(jw);
+	for (int i = 0; i < 5; i++) {
+		char key[8];
+
+		snprintf(key, sizeof(key), "grade%d", 5 - i);
+		jw_kv_int(jw, key, least[i]);
+	}
+	jw_kv_int(jw, "scale", 1000);
+	jw_kv_int(jw, "valid_years", 5);
+	jw_obj_end(jw);
+}
+
+static sg_err cutoffs_get(struct req_ctx *rc)
+{
+	int least[5];
+
+	if (org_cutoffs_get(rc->db, least, &rc->er) != SG_OK)
+		return rc->er.code;
+	write_cutoffs(rc_json(rc, 200), least);
+	return SG_OK;
+}
+
+static sg_err cutoffs_put(struct req_ctx *rc)
+{
+	static const struct field_spec spec[] = {
+		{ "grade5", FIELD_INT, 1, 0 }, { "grade4", FIELD_INT, 1, 0 },
+		{ "grade3", FIELD_INT, 1, 0 }, { "grade2", FIELD_INT, 1, 0 },
+		{ "grade1", FIELD_INT, 1, 0 }, { "scale", FIELD_INT, 0, 0 },
+		{ "valid_years", FIELD_INT, 0, 0 },
+	};
+	int least[5];
+
+	if (rc_body_check(rc, spec, sizeof(spec) / sizeof(spec[0])) != SG_OK)
+		return rc->er.code;
+	for (int i = 0; i < 5; i++) {
+		char key[8];
+		int64_t v;
+
+		snprintf(key, sizeof(key), "grade%d", 5 - i);
+		v = rc_body_int(rc, key, -1);
+		least[i] = v < -1 || v > 100000 ? -1 : (int)v;
+	}
+	if (org_cutoffs_set(rc->db, &rc->actor, least, &rc->er) != SG_OK)
+		return rc->er.code;
+	write_cutoffs(rc_json(rc, 200), least);
+	return SG_OK;
+}
+
 static const struct route routes[] = {
 	{ "GET", "/api/v1/orgs", orgs_list, 0, READ_ROLES },
 	{ "POST", "/api/v1/orgs", orgs_create, 0, WRITE_ROLES },
 	{ "GET", "/api/v1/orgs/{id}", org_get_one, 0, READ_ROLES },
 	{ "PATCH", "/api/v1/orgs/{id}", org_patch, 0, WRITE_ROLES },
 	{ "GET", "/api/v1/orgs/{id}/ratings", ratings_list, 0, READ_ROLES },
+	{ "GET", "/api/v1/orgs/{id}/staff", staff_get, 0, READ_ROLES },
 	{ "POST", "/api/v1/orgs/{id}/ratings", ratings_add, 0, WRITE_ROLES },
 	{ "GET", "/api/v1/credit-codes/{code}", credit_code_get, 0, READ_ROLES },
+	{ "GET", "/api/v1/settings/org-rating", cutoffs_get, 0, READ_ROLES },
+	{ "PUT", "/api/v1/settings/org-rating", cutoffs_put, 0, ROLE_BIT(ROLE_SYSADMIN) },
 	{ "GET", "/api/v1/public/orgs", public_orgs_list,
 	  ROUTE_PUBLIC | ROUTE_RATE_LIMITED, 0 },
 };

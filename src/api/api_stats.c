@@ -1,7 +1,7 @@
 /*
  * api_stats.c: the statistics engine over HTTP (domain/stats.h).
  *
- *   GET /api/v1/stats/overview?region=            headline figures
+ *   GET /api/v1/stats/overview?region=&date=      headline figures
  *   GET /api/v1/stats/indicators                  the definitions
  *   GET /api/v1/stats/indicator/{key}?region=&date=
  *   GET /api/v1/stats/balance?region=&indicator=  child regions side by side
@@ -9,6 +9,8 @@
  *   GET|PUT /api/v1/stats/public-indicators       what the public page shows
  *   GET /api/v1/public/stats?region=              published figures, no login
  *   PUT /api/v1/regions/{code}/population         a bureau enters population
+ *   GET /api/v1/stats/report?region=&date=&format=xlsx|pdf
+ *                                                 the dashboard as a file
  *
  * The public figures are read as the system actor but only for the keys
  * an administrator published: counts, never records.
@@ -23,6 +25,7 @@
 #include "../domain/region.h"
 #include "../domain/registration.h"
 #include "../domain/stats.h"
+#include "../domain/statsreport.h"
 #include "../core/banned.h"
 
 #define READ_ROLES (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) | ROLE_BIT(ROLE_SYSADMIN))
@@ -59,8 +62,8 @@ static sg_err overview_get(struct req_ctx *rc)
 	struct json_writer *jw;
 	static const char *const levels[] = { "none", "assistant", "intermediate", "senior" };
 
-	if (stats_overview(rc->db, &rc->actor, rc_query(rc, "region"), &o,
-			   &rc->er) != SG_OK)
+	if (stats_overview(rc->db, &rc->actor, rc_query(rc, "region"),
+			   rc_query(rc, "date"), &o, &rc->er) != SG_OK)
 		return rc->er.code;
 	jw = rc_json(rc, 200);
 	jw_obj_begin(jw);
@@ -73,23 +76,37 @@ static sg_err overview_get(struct req_ctx *rc)
 	for (int i = 0; i < 4; i++)
 		jw_kv_int(jw, levels[i], o.by_level[i]);
 	jw_obj_end(jw);
-	if (o.region.population == REGION_POPULATION_UNKNOWN) {
-		jw_kv_null(jw, "population");
+	if (o.past || o.region.population == REGION_POPULATION_UNKNOWN) {
+		/* population is today's: no per 10k for a past date */
+		if (o.region.population == REGION_POPULATION_UNKNOWN)
+			jw_kv_null(jw, "population");
+		else
+			jw_kv_int(jw, "population", o.region.population);
 		jw_kv_null(jw, "per_10k");
 	} else {
 		jw_kv_int(jw, "population", o.region.population);
 		kv_number(jw, "per_10k", o.region.population > 0 ?
 			  (double)o.workers * 10000.0 / (double)o.region.population : NAN);
 	}
-	kv_number(jw, "college_share", o.edu_known > 0 ?
-		  (double)o.edu_college / (double)o.edu_known : NAN);
-	/* figures of modules not built yet: null, not zero */
-	jw_kv_int(jw, "orgs", o.orgs);
+	/* figures of modules not built yet, and all but the worker counts
+	   for a past date: null, not zero */
 	jw_kv_null(jw, "stations");
 	jw_kv_null(jw, "posts");
-	jw_kv_null(jw, "supervisors");
-	jw_kv_null(jw, "supervisors_per_town");
-	jw_kv_int(jw, "expiring_90d", o.expiring);
+	if (o.past) {
+		jw_kv_null(jw, "college_share");
+		jw_kv_null(jw, "orgs");
+		jw_kv_null(jw, "supervisors");
+		jw_kv_null(jw, "supervisors_per_town");
+		jw_kv_null(jw, "expiring_90d");
+	} else {
+		kv_number(jw, "college_share", o.edu_known > 0 ?
+			  (double)o.edu_college / (double)o.edu_known : NAN);
+		jw_kv_int(jw, "orgs", o.orgs);
+		jw_kv_int(jw, "supervisors", o.supervisors);
+		kv_number(jw, "supervisors_per_town", o.towns > 0 ?
+			  (double)o.supervisors / (double)o.towns : NAN);
+		jw_kv_int(jw, "expiring_90d", o.expiring);
+	}
 	jw_obj_end(jw);
 	return SG_OK;
 }
@@ -348,12 +365,49 @@ static sg_err population_put(struct req_ctx *rc)
 	return SG_OK;
 }
 
+/* ---- report ------------------------------------------------------------ */
+
+static sg_err report_get(struct req_ctx *rc)
+{
+	struct buf file = BUF_INIT(STATSREPORT_MAX_BYTES);
+	const char *format = rc_query(rc, "format");
+	enum statsreport_format f;
+	char code_out[REGION_CODE_SIZE], disposition[96];
+	sg_err code;
+
+	if (!format || !*format || !strcmp(format, "xlsx"))
+		f = STATSREPORT_XLSX;
+	else if (!strcmp(format, "pdf"))
+		f = STATSREPORT_PDF;
+	else
+		return err_field(&rc->er, "format", "invalid",
+				 "format is xlsx or pdf");
+	code = statsreport_render(rc->db, &rc->actor, rc_query(rc, "region"),
+				  rc_query(rc, "date"), f, &file, code_out,
+				  &rc->er);
+	if (code == SG_OK)
+		code = rc_bytes(rc, 200, f == STATSREPORT_PDF ? "application/pdf" :
+				"application/vnd.openxmlformats-officedocument"
+				".spreadsheetml.sheet", file.ptr, file.len);
+	if (code == SG_OK) {
+		/* region codes are digits only: nothing to quote */
+		snprintf(disposition, sizeof(disposition),
+			 "attachment; filename=\"stats-%s.%s\"",
+			 code_out[0] ? code_out : "CN",
+			 f == STATSREPORT_PDF ? "pdf" : "xlsx");
+		rc_add_header(rc, "content-disposition", disposition);
+	}
+	buf_release(&file);
+	return code;
+}
+
 static const struct route routes[] = {
 	{ "GET", "/api/v1/stats/overview", overview_get, 0, READ_ROLES },
 	{ "GET", "/api/v1/stats/indicators", indicators_get, 0, READ_ROLES },
 	{ "GET", "/api/v1/stats/indicator/{key}", indicator_get, 0, READ_ROLES },
 	{ "GET", "/api/v1/stats/balance", balance_get, 0, READ_ROLES },
 	{ "GET", "/api/v1/stats/growth", growth_get, 0, READ_ROLES },
+	{ "GET", "/api/v1/stats/report", report_get, 0, READ_ROLES },
 	{ "GET", "/api/v1/stats/public-indicators", public_keys_get, 0, READ_ROLES },
 	{ "PUT", "/api/v1/stats/public-indicators", public_keys_put, 0,
 	  ROLE_BIT(ROLE_SYSADMIN) },

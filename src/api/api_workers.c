@@ -3,7 +3,7 @@
  * and org accounts inside their region subtree (domain/worker.h):
  *
  *   GET   /api/v1/workers                       search: region, level,
- *         education, status, field, org, age_min, age_max, q, sort, page,
+ *         education, status, field, org, pool, age_min, age_max, q, sort, page,
  *         per_page
  *   POST  /api/v1/workers                       create (201)
  *   POST  /api/v1/workers/lookup                {"id_number"}: exact match
@@ -172,6 +172,7 @@ static sg_err workers_get(struct req_ctx *rc)
 	rc_query_str(rc, "status", 16, &f.status);
 	rc_query_str(rc, "field", 32, &f.field);
 	rc_query_str(rc, "org", WORKER_ORG_NAME_MAX_CHARS, &f.org);
+	rc_query_str(rc, "pool", 16, &f.pool);
 	rc_query_str(rc, "q", WORKER_QUERY_MAX_CHARS, &f.q);
 	rc_query_str(rc, "sort", 16, &f.sort);
 	rc_query_int(rc, "age_min", -1, 0, 150, &age_min);

@@ -27,6 +27,9 @@ int cmd_user(const struct cli_env *env, int argc, char **argv);
 int cmd_audit(const struct cli_env *env, int argc, char **argv);
 int cmd_backup(const struct cli_env *env, int argc, char **argv);
 int cmd_stats(const struct cli_env *env, int argc, char **argv);
+int cmd_settings(const struct cli_env *env, int argc, char **argv);
+int cmd_import(const struct cli_env *env, int argc, char **argv);
+int cmd_export(const struct cli_env *env, int argc, char **argv);
 
 /*
  * Open the database for a command: loads the key file, opens the database,

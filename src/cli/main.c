@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "../core/secret.h"
+#include "../domain/worker.h"
 #include "../core/banned.h"
 
 #define DEFAULT_DB "./data/shegong.db"
@@ -37,6 +38,9 @@ static const struct {
 				"also while serving" },
 	{ "stats", cmd_stats, "stats check|rebuild: compare or reload the "
 			      "dashboard counts from the raw tables" },
+	{ "import", cmd_import, "import KIND FILE [--mode strict|skip-invalid] [--json] ..." },
+	{ "settings", cmd_settings, "settings get KEY | settings set KEY VALUE (demo_data)" },
+	{ "export", cmd_export, "export KIND --format csv|xlsx -o FILE [--region CODE] [filters]" },
 };
 
 static void usage(FILE *to)
@@ -78,10 +82,13 @@ db_t *cli_open_db(const struct cli_env *env)
 {
 	struct err_report er = ERR_REPORT_INIT;
 	db_t *db = NULL;
+	int64_t reindexed;
 
+	/* rows written before a search-text layout change catch up once */
 	if (secret_load(env->key_path, &er) != SG_OK ||
 	    db_open(env->db_path, 0, &db, &er) != SG_OK ||
-	    db_migrate(db, &er) != SG_OK) {
+	    db_migrate(db, &er) != SG_OK ||
+	    worker_search_reindex(db, &reindexed, &er) != SG_OK) {
 		cli_fail_report(&er);
 		db_close(db);
 		return NULL;

@@ -144,6 +144,16 @@ static void text(struct pen *p, const struct style *st, const char *s,
 	g_object_unref(l);
 }
 
+int certpdf_draw_text(cairo_t *cr, const char *s, double size, int bold,
+		      double x, double y, double width)
+{
+	struct pen p = { cr, 0 };
+	struct style st = { .size = size, .bold = bold, .color = INK, .width = width };
+
+	text(&p, &st, s, x, y);
+	return p.missing;
+}
+
 /* "2026-11-22" -> "2026年11月22日"; anything else is copied as it is. */
 static void cn_date(const char *d, char *out, size_t size)
 {

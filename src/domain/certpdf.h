@@ -22,6 +22,7 @@
 #ifndef SG_CERTPDF_H
 #define SG_CERTPDF_H
 
+#include <cairo.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,16 @@
  * take the file, SG_ERR_INTERNAL for a failure of the QR or PDF library;
  * out may then hold part of a file.
  */
+/*
+ * The certificate's text helper for other printable documents (the
+ * worker's own record, selfexport.h): s in the certificate's serif CJK
+ * font, size points, bold or not, in the ink colour, top-left at (x, y),
+ * cut with … beyond width (> 0). Returns the number of characters no
+ * installed font has a glyph for (0 when all were drawn).
+ */
+int certpdf_draw_text(cairo_t *cr, const char *s, double size, int bold,
+		      double x, double y, double width);
+
 sg_err certpdf_render(const struct registration_cert *c, const char *issued_on,
 		      const char *verify_url, struct buf *out,
 		      struct err_report *er);

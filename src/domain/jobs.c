@@ -22,6 +22,7 @@
 #include "audit.h"
 #include "../core/json.h"
 #include "../core/log.h"
+#include "../io/import_job.h" /* job_import */
 #include "../core/banned.h"
 
 #define JOB_RESULT_MAX (4u << 20)
@@ -41,6 +42,7 @@ struct job_kind {
 /* One line per kind. */
 static const struct job_kind kinds[] = {
 	{ "audit_verify", job_audit_verify, ROLES_AUDIT_READERS, ROLES_AUDIT_READERS },
+	{ "import", job_import, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG), 0 },
 };
 
 /* Looked up through these so that the unit test can run its own kinds. */

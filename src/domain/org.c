@@ -56,7 +56,9 @@ static sg_err forbidden(const struct actor *who, struct err_report *er)
 	"SELECT o.id, o.name, o.credit_code, o.credit_override_reason, o.type," \
 	" o.authority, o.region_code, r.name, o.address, o.legal_rep, o.founded_on," \
 	" o.contact_name, o.contact_phone, o.fields, o.status, o.created_at," \
-	" o.updated_at, g.grade, g.valid_until"
+	" o.updated_at, g.grade, g.valid_until," \
+	" (SELECT count(*) FROM employments e JOIN workers w ON w.id = e.worker_id" \
+	"   WHERE e.org_id = o.id AND e.ended_on IS NULL AND w.status = 'active')"
 #define ORG_FROM \
 	" FROM orgs o LEFT JOIN regions r ON r.code = o.region_code" \
 	" LEFT JOIN org_ratings g ON g.id = (SELECT id FROM org_ratings" \
@@ -92,6 +94,7 @@ static void read_org(db_stmt_t *st, const char *today, struct org *o)
 	o->grade = (int)db_col_int(st, 17);
 	col_copy(st, 18, o->grade_valid_until, sizeof(o->grade_valid_until));
 	o->grade_expired = o->grade && strcmp(o->grade_valid_until, today) < 0;
+	o->staff_count = db_col_int(st, 19);
 }
 
 static void kv_opt(struct json_writer *jw, const char *key, const char *s)
@@ -137,6 +140,7 @@ void org_write_json(struct json_writer *jw, const struct org *o)
 		jw_kv_null(jw, "grade");
 	kv_opt(jw, "grade_valid_until", o->grade_valid_until);
 	jw_kv_bool(jw, "grade_expired", o->grade_expired);
+	jw_kv_int(jw, "staff_count", o->staff_count);
 	jw_kv_str(jw, "created_at", o->created_at);
 	jw_kv_str(jw, "updated_at", o->updated_at);
 	jw_obj_end(jw);
@@ -307,6 +311,28 @@ static sg_err audit_org(db_t *db, const struct actor *who, const char *action,
 
 /* ---- writing ------------------------------------------------------------ */
 
+/*
+ * The text columns an update may set: the input member (NULL = keep) and
+ * the record member it is compared with to find what changed.
+ */
+#define TEXT_COL(col) { #col, offsetof(struct org_input, col), offsetof(struct org, col) }
+static const struct {
+	const char *name;
+	size_t in_offset, org_offset;
+} text_cols[] = {
+	TEXT_COL(name), TEXT_COL(credit_override_reason), TEXT_COL(type),
+	TEXT_COL(region_code), TEXT_COL(address), TEXT_COL(legal_rep),
+	TEXT_COL(founded_on), TEXT_COL(contact_name), TEXT_COL(contact_phone),
+	TEXT_COL(status),
+};
+#define NTEXT_COLS (sizeof(text_cols) / sizeof(text_cols[0]))
+
+static const char *in_text(const struct org_input *in, size_t i)
+{
+	return *(const char *const *)((const char *)in + text_cols[i].in_offset);
+}
+
+
 /* NULL for an absent or empty optional text: stored as NULL. */
 static void bind_opt(db_stmt_t *st, int idx, const char *s)
 {
@@ -316,12 +342,114 @@ static void bind_opt(db_stmt_t *st, int idx, const char *s)
 		db_bind_null(st, idx);
 }
 
+/* INSERT in (checked into v) inside the caller's transaction. */
+static sg_err insert_row(db_t *db, const struct org_input *in, const struct values *v,
+			 int64_t *id, struct err_report *er)
+{
+	char now[UTIL_TIME_LEN];
+	db_stmt_t *st;
+	int rc;
+
+	util_time_iso(util_now(), now);
+	st = db_prepare(db, "INSERT INTO orgs (name, credit_code, credit_override_reason,"
+			    " type, authority, region_code, address, legal_rep, founded_on,"
+			    " contact_name, contact_phone, fields, status, created_at,"
+			    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, in->name, -1);
+	db_bind_text(st, 2, v->credit_code, -1);
+	bind_opt(st, 3, in->credit_override_reason);
+	db_bind_text(st, 4, in->type, -1);
+	db_bind_text(st, 5, v->authority, -1);
+	db_bind_text(st, 6, in->region_code, -1);
+	bind_opt(st, 7, in->address);
+	bind_opt(st, 8, in->legal_rep);
+	bind_opt(st, 9, in->founded_on);
+	bind_opt(st, 10, in->contact_name);
+	bind_opt(st, 11, in->contact_phone);
+	db_bind_text(st, 12, buf_cstr(&v->fields), -1);
+	db_bind_text(st, 13, in->status ? in->status : "active", -1);
+	db_bind_text(st, 14, now, -1);
+	db_bind_text(st, 15, now, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	return rc == DB_ROW ? SG_OK : db_fail(db, rc < 0 ? rc : DB_ERR, er);
+}
+
+/*
+ * UPDATE row id with the present members of in (checked into v) inside
+ * the caller's transaction; the names of the columns whose value differs
+ * from cur go to changed as JSON strings ("name","type"). Nothing differs:
+ * no write, *wrote 0.
+ */
+static sg_err update_row(db_t *db, int64_t id, const struct org_input *in,
+			 const struct org *cur, const struct values *v,
+			 struct buf *changed, int *wrote, struct err_report *er)
+{
+	struct buf sql = BUF_INIT(1024);
+	char now[UTIL_TIME_LEN];
+	db_stmt_t *st;
+	sg_err code = SG_OK;
+	int rc, idx = 1, fields_changed;
+
+	*wrote = 0;
+	/* only constant column names are joined; every value is bound */
+	buf_addstr(&sql, "UPDATE orgs SET updated_at = ?, credit_code = ?, authority = ?");
+	for (size_t i = 0; i < NTEXT_COLS; i++) {
+		const char *s = in_text(in, i);
+
+		if (!s || !strcmp(s, (const char *)cur + text_cols[i].org_offset))
+			continue;
+		buf_printf(&sql, ", %s = ?", text_cols[i].name);
+		buf_printf(changed, "%s\"%s\"", changed->len ? "," : "", text_cols[i].name);
+	}
+	fields_changed = in->has_fields && strcmp(buf_cstr(&v->fields), cur->fields);
+	if (fields_changed) {
+		buf_addstr(&sql, ", fields = ?");
+		buf_printf(changed, "%s\"fields\"", changed->len ? "," : "");
+	}
+	if (strcmp(v->credit_code, cur->credit_code))
+		buf_printf(changed, "%s\"credit_code\"", changed->len ? "," : "");
+	if (!changed->len)
+		goto out;
+	buf_addstr(&sql, " WHERE id = ?");
+	util_time_iso(util_now(), now);
+	st = db_prepare(db, buf_cstr(&sql));
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	db_bind_text(st, idx++, now, -1);
+	db_bind_text(st, idx++, v->credit_code, -1);
+	db_bind_text(st, idx++, v->authority, -1);
+	for (size_t i = 0; i < NTEXT_COLS; i++) {
+		const char *s = in_text(in, i);
+
+		if (s && strcmp(s, (const char *)cur + text_cols[i].org_offset))
+			bind_opt(st, idx++, s);
+	}
+	if (fields_changed)
+		db_bind_text(st, idx++, buf_cstr(&v->fields), -1);
+	db_bind_int(st, idx, id);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		code = db_fail(db, rc, er);
+	else
+		*wrote = 1;
+out:
+	buf_release(&sql);
+	return code;
+}
+
 sg_err org_create(db_t *db, const struct actor *who, const struct org_input *in,
 		  int64_t *id, struct err_report *er)
 {
 	struct values v = { .fields = BUF_INIT(512) };
-	char now[UTIL_TIME_LEN], details[96];
-	db_stmt_t *st;
+	char details[96];
 	sg_err code = SG_OK;
 	int rc;
 
@@ -332,44 +460,13 @@ sg_err org_create(db_t *db, const struct actor *who, const struct org_input *in,
 		code = er->code != SG_OK ? er->code : SG_ERR_INVALID;
 		goto out;
 	}
-	util_time_iso(util_now(), now);
 	if ((rc = db_begin(db)) != 0) {
 		code = db_fail(db, rc, er);
 		goto out;
 	}
-	if ((code = check_unique(db, who, v.credit_code, 0, er)) != SG_OK)
+	if ((code = check_unique(db, who, v.credit_code, 0, er)) != SG_OK ||
+	    (code = insert_row(db, in, &v, id, er)) != SG_OK)
 		goto fail;
-	st = db_prepare(db, "INSERT INTO orgs (name, credit_code, credit_override_reason,"
-			    " type, authority, region_code, address, legal_rep, founded_on,"
-			    " contact_name, contact_phone, fields, status, created_at,"
-			    " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-	if (!st) {
-		code = db_fail(db, DB_ERR, er);
-		goto fail;
-	}
-	db_bind_text(st, 1, in->name, -1);
-	db_bind_text(st, 2, v.credit_code, -1);
-	bind_opt(st, 3, in->credit_override_reason);
-	db_bind_text(st, 4, in->type, -1);
-	db_bind_text(st, 5, v.authority, -1);
-	db_bind_text(st, 6, in->region_code, -1);
-	bind_opt(st, 7, in->address);
-	bind_opt(st, 8, in->legal_rep);
-	bind_opt(st, 9, in->founded_on);
-	bind_opt(st, 10, in->contact_name);
-	bind_opt(st, 11, in->contact_phone);
-	db_bind_text(st, 12, buf_cstr(&v.fields), -1);
-	db_bind_text(st, 13, in->status ? in->status : "active", -1);
-	db_bind_text(st, 14, now, -1);
-	db_bind_text(st, 15, now, -1);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		*id = db_col_int(st, 0);
-	db_done(st);
-	if (rc != DB_ROW) {
-		code = db_fail(db, rc < 0 ? rc : DB_ERR, er);
-		goto fail;
-	}
 	snprintf(details, sizeof(details), "{\"check_overridden\":%s}",
 		 in->credit_override_reason && *in->credit_override_reason ? "true" : "false");
 	if ((code = audit_org(db, who, "org.create", *id, details, er)) != SG_OK)
@@ -387,28 +484,11 @@ out:
 sg_err org_update(db_t *db, const struct actor *who, int64_t id,
 		  const struct org_input *in, struct err_report *er)
 {
-	static const struct {
-		const char *name;
-		size_t offset;
-	} text_cols[] = {
-		{ "name", offsetof(struct org_input, name) },
-		{ "credit_override_reason", offsetof(struct org_input, credit_override_reason) },
-		{ "type", offsetof(struct org_input, type) },
-		{ "region_code", offsetof(struct org_input, region_code) },
-		{ "address", offsetof(struct org_input, address) },
-		{ "legal_rep", offsetof(struct org_input, legal_rep) },
-		{ "founded_on", offsetof(struct org_input, founded_on) },
-		{ "contact_name", offsetof(struct org_input, contact_name) },
-		{ "contact_phone", offsetof(struct org_input, contact_phone) },
-		{ "status", offsetof(struct org_input, status) },
-	};
 	struct values v = { .fields = BUF_INIT(512) };
-	struct buf sql = BUF_INIT(1024), changed = BUF_INIT(512);
+	struct buf changed = BUF_INIT(512);
 	struct org cur;
-	char now[UTIL_TIME_LEN];
-	db_stmt_t *st;
 	sg_err code = SG_OK;
-	int rc, idx = 1;
+	int rc, wrote;
 
 	if (!may_write(who))
 		return forbidden(who, er);
@@ -419,51 +499,13 @@ sg_err org_update(db_t *db, const struct actor *who, int64_t id,
 		code = er->code != SG_OK ? er->code : SG_ERR_INVALID;
 		goto out;
 	}
-	util_time_iso(util_now(), now);
-	/* only constant column names are joined; every value is bound */
-	buf_addstr(&sql, "UPDATE orgs SET updated_at = ?, credit_code = ?, authority = ?");
-	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++) {
-		if (!*(const char *const *)((const char *)in + text_cols[i].offset))
-			continue;
-		buf_printf(&sql, ", %s = ?", text_cols[i].name);
-		buf_printf(&changed, "%s\"%s\"", changed.len ? "," : "", text_cols[i].name);
-	}
-	if (in->has_fields) {
-		buf_addstr(&sql, ", fields = ?");
-		buf_printf(&changed, "%s\"fields\"", changed.len ? "," : "");
-	}
-	if (in->credit_code)
-		buf_printf(&changed, "%s\"credit_code\"", changed.len ? "," : "");
-	buf_addstr(&sql, " WHERE id = ?");
 	if ((rc = db_begin(db)) != 0) {
 		code = db_fail(db, rc, er);
 		goto out;
 	}
-	if ((code = check_unique(db, who, v.credit_code, id, er)) != SG_OK)
+	if ((code = check_unique(db, who, v.credit_code, id, er)) != SG_OK ||
+	    (code = update_row(db, id, in, &cur, &v, &changed, &wrote, er)) != SG_OK)
 		goto fail;
-	st = db_prepare(db, buf_cstr(&sql));
-	if (!st) {
-		code = db_fail(db, DB_ERR, er);
-		goto fail;
-	}
-	db_bind_text(st, idx++, now, -1);
-	db_bind_text(st, idx++, v.credit_code, -1);
-	db_bind_text(st, idx++, v.authority, -1);
-	for (size_t i = 0; i < sizeof(text_cols) / sizeof(text_cols[0]); i++) {
-		const char *s = *(const char *const *)((const char *)in + text_cols[i].offset);
-
-		if (s)
-			bind_opt(st, idx++, s);
-	}
-	if (in->has_fields)
-		db_bind_text(st, idx++, buf_cstr(&v.fields), -1);
-	db_bind_int(st, idx, id);
-	rc = db_step(st);
-	db_done(st);
-	if (rc < 0) {
-		code = db_fail(db, rc, er);
-		goto fail;
-	}
 	{
 		struct buf details = BUF_INIT(600);
 
@@ -480,7 +522,87 @@ fail:
 	db_rollback(db);
 out:
 	buf_release(&v.fields);
-	buf_release(&sql);
+	buf_release(&changed);
+	return code;
+}
+
+sg_err org_find_by_credit_code(db_t *db, const struct actor *who, const char *code,
+			       struct org *out, struct err_report *er)
+{
+	char upper[CREDITCODE_SIZE];
+	db_stmt_t *st;
+	int64_t id = 0;
+	int rc;
+
+	if (!may_read(who))
+		return forbidden(who, er);
+	if (strlen(code) != CREDITCODE_LEN)
+		return err_set(er, SG_ERR_NOT_FOUND, "no such organisation");
+	for (int i = 0; i <= CREDITCODE_LEN; i++)
+		upper[i] = code[i] >= 'a' && code[i] <= 'z' ? (char)(code[i] - 'a' + 'A') : code[i];
+	st = db_prepare(db, "SELECT id FROM orgs WHERE credit_code = ?");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, upper, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		id = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	if (!id)
+		return err_set(er, SG_ERR_NOT_FOUND, "no such organisation");
+	return org_get(db, who, id, out, er);
+}
+
+sg_err org_upsert_in_tx(db_t *db, const struct actor *who, const struct org_input *in,
+			enum org_upsert_outcome *outcome, int64_t *id,
+			struct err_report *er)
+{
+	struct values v = { .fields = BUF_INIT(512) };
+	struct buf changed = BUF_INIT(256);
+	struct org cur;
+	sg_err code = SG_OK;
+	int exists, wrote;
+
+	*outcome = ORG_UPSERT_UNCHANGED;
+	*id = 0;
+	if (!may_write(who))
+		return forbidden(who, er);
+	if (!in->credit_code || !*in->credit_code) {
+		err_field(er, "credit_code", "required", "credit_code is required");
+		return er->code = SG_ERR_INVALID;
+	}
+	if (org_find_by_credit_code(db, who, in->credit_code, &cur, er) == SG_OK) {
+		exists = 1;
+	} else if (er->code == SG_ERR_NOT_FOUND) {
+		err_clear(er);
+		exists = 0;
+	} else {
+		return er->code;
+	}
+	check_input(db, who, in, exists ? &cur : NULL, &v, er);
+	if (er->code != SG_OK || er->nfields) {
+		code = er->code != SG_OK ? er->code : SG_ERR_INVALID;
+		goto out;
+	}
+	if (!exists) {
+		/* not on record, or held outside the scope: the latter is refused */
+		if (check_unique(db, who, v.credit_code, 0, er) != SG_OK) {
+			code = er->code = SG_ERR_INVALID;
+			goto out;
+		}
+		if ((code = insert_row(db, in, &v, id, er)) == SG_OK)
+			*outcome = ORG_UPSERT_INSERTED;
+		goto out;
+	}
+	*id = cur.id;
+	if ((code = update_row(db, cur.id, in, &cur, &v, &changed, &wrote, er)) == SG_OK && wrote)
+		*outcome = ORG_UPSERT_UPDATED;
+out:
+	if (code == SG_OK && er->nfields)
+		code = er->code = SG_ERR_INVALID;
+	buf_release(&v.fields);
 	buf_release(&changed);
 	return code;
 }
@@ -555,7 +677,7 @@ sg_err org_list(db_t *db, const struct actor *who, const struct org_filter *f,
 			*items = grown;
 		}
 		read_org(st, today, &(*items)[(*count)++]);
-		*total = db_col_int(st, 19);
+		*total = db_col_int(st, 20);
 	}
 	db_done(st);
 	if (code == SG_OK && rc < 0)
@@ -585,12 +707,12 @@ out:
 
 /* ---- ratings ------------------------------------------------------------ */
 
-sg_err org_grade_for_score(db_t *db, double score, int *grade, struct err_report *er)
+sg_err org_cutoffs_get(db_t *db, int least[5], struct err_report *er)
 {
 	db_stmt_t *st = db_prepare(db, "SELECT value FROM settings WHERE key = ?");
 	char cutoffs[128] = "900,800,700,600,500";
-	const char *p;
-	int rc, g = 5;
+	const char *p = cutoffs;
+	int rc;
 
 	if (!st)
 		return db_fail(db, DB_ERR, er);
@@ -601,19 +723,91 @@ sg_err org_grade_for_score(db_t *db, double score, int *grade, struct err_report
 	db_done(st);
 	if (rc < 0)
 		return db_fail(db, rc, er);
-	*grade = 0;
-	for (p = cutoffs; *p && g >= 1; g--) {
+	for (int i = 0; i < 5; i++) {
 		char number[16];
 		size_t n = strcspn(p, ",");
-		int64_t least;
+		int64_t v;
 
 		util_strlcpy(number, p, n + 1 < sizeof(number) ? n + 1 : sizeof(number));
 		p += n + (p[n] == ',');
-		if (util_parse_int(number, 0, 1000, &least))
+		if (util_parse_int(number, 0, 1000, &v))
 			return err_set(er, SG_ERR_INTERNAL, "setting %s is malformed",
 				       CUTOFFS_SETTING);
-		if (score >= (double)least) {
-			*grade = g;
+		least[i] = (int)v;
+	}
+	return SG_OK;
+}
+
+sg_err org_cutoffs_set(db_t *db, const struct actor *who, const int least[5],
+		       struct err_report *er)
+{
+	static const char *const names[] = { "grade5", "grade4", "grade3", "grade2", "grade1" };
+	char value[64], now[UTIL_TIME_LEN];
+	db_stmt_t *st;
+	sg_err code;
+	int rc;
+
+	if (!role_in(who->role, ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM)))
+		return err_set(er, SG_ERR_FORBIDDEN, "only a system administrator may change "
+			       "the rating cut-offs");
+	for (int i = 0; i < 5; i++) {
+		if (least[i] < 0 || least[i] > 1000)
+			err_field(er, names[i], "range", "between 0 and 1000");
+		else if (i > 0 && least[i] >= least[i - 1])
+			err_field(er, names[i], "order", "must be below the cut-off of %dA",
+				  6 - i);
+	}
+	if (er->nfields)
+		return er->code = SG_ERR_INVALID;
+	snprintf(value, sizeof(value), "%d,%d,%d,%d,%d",
+		 least[0], least[1], least[2], least[3], least[4]);
+	util_time_iso(util_now(), now);
+	if ((rc = db_begin(db)) != 0)
+		return db_fail(db, rc, er);
+	st = db_prepare(db, "INSERT INTO settings (key, value, updated_at) VALUES (?,?,?)"
+			    " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+			    " updated_at = excluded.updated_at");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto fail;
+	}
+	db_bind_text(st, 1, CUTOFFS_SETTING, -1);
+	db_bind_text(st, 2, value, -1);
+	db_bind_text(st, 3, now, -1);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0) {
+		code = db_fail(db, rc, er);
+		goto fail;
+	}
+	{
+		const struct audit_entry e = {
+			.action = "setting.update", .object_type = "setting",
+			.object_id = CUTOFFS_SETTING, .outcome = AUDIT_SUCCESS,
+			.details_json = "{\"fields\":[\"value\"]}",
+		};
+
+		if ((code = audit_append(db, who, &e, er)) != SG_OK)
+			goto fail;
+	}
+	if ((rc = db_commit(db)) != 0)
+		return db_fail(db, rc, er);
+	return SG_OK;
+fail:
+	db_rollback(db);
+	return code;
+}
+
+sg_err org_grade_for_score(db_t *db, double score, int *grade, struct err_report *er)
+{
+	int least[5];
+
+	*grade = 0;
+	if (org_cutoffs_get(db, least, er) != SG_OK)
+		return er->code;
+	for (int i = 0; i < 5; i++) {
+		if (score >= (double)least[i]) {
+			*grade = 5 - i;
 			break;
 		}
 	}
@@ -734,6 +928,65 @@ sg_err org_ratings(db_t *db, const struct actor *who, int64_t org_id,
 		col_copy(st, 3, r->evaluated_on, sizeof(r->evaluated_on));
 		col_copy(st, 4, r->valid_until, sizeof(r->valid_until));
 		r->expired = strcmp(r->valid_until, today) < 0;
+	}
+	db_done(st);
+	if (rc < 0) {
+		free(*items);
+		*items = NULL;
+		*count = 0;
+		return db_fail(db, rc, er);
+	}
+	return SG_OK;
+}
+
+/* ---- staff -------------------------------------------------------------- */
+
+sg_err org_staff(db_t *db, const struct actor *who, int64_t org_id,
+		 struct org_staff_member **items, size_t *count,
+		 int64_t by_level[4], struct err_report *er)
+{
+	struct org o;
+	db_stmt_t *st;
+	size_t cap = 0;
+	int rc;
+
+	*items = NULL;
+	*count = 0;
+	memset(by_level, 0, 4 * sizeof(*by_level));
+	if (org_get(db, who, org_id, &o, er) != SG_OK)
+		return er->code;
+	st = db_prepare(db, "SELECT w.id, w.name, w.level, e.post, e.started_on"
+			    " FROM employments e JOIN workers w ON w.id = e.worker_id"
+			    " WHERE e.org_id = ? AND e.ended_on IS NULL"
+			    " AND w.status = 'active' ORDER BY w.name, w.id");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, org_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct org_staff_member *m;
+
+		if (*count == cap) {
+			struct org_staff_member *grown;
+
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(*items, cap * sizeof(**items));
+			if (!grown) {
+				db_done(st);
+				free(*items);
+				*items = NULL;
+				*count = 0;
+				return err_set(er, SG_ERR_NOMEM, "out of memory");
+			}
+			*items = grown;
+		}
+		m = &(*items)[(*count)++];
+		m->worker_id = db_col_int(st, 0);
+		col_copy(st, 1, m->name, sizeof(m->name));
+		m->level = (int)db_col_int(st, 2);
+		col_copy(st, 3, m->post, sizeof(m->post));
+		col_copy(st, 4, m->started_on, sizeof(m->started_on));
+		if (m->level >= 0 && m->level <= 3)
+			by_level[m->level]++;
 	}
 	db_done(st);
 	if (rc < 0) {

@@ -64,6 +64,7 @@ struct org {
 	int grade;                     /* latest rating, 0 none */
 	char grade_valid_until[ORG_DATE_SIZE];
 	int grade_expired;
+	int64_t staff_count;           /* current employments of active workers */
 	char created_at[32], updated_at[32];
 };
 
@@ -85,6 +86,33 @@ sg_err org_update(db_t *db, const struct actor *who, int64_t id,
 		  const struct org_input *in, struct err_report *er);
 sg_err org_get(db_t *db, const struct actor *who, int64_t id, struct org *out,
 	       struct err_report *er);
+
+/*
+ * The organisation with credit code (any case), in who's scope; else
+ * SG_ERR_NOT_FOUND.
+ */
+sg_err org_find_by_credit_code(db_t *db, const struct actor *who, const char *code,
+			       struct org *out, struct err_report *er);
+
+enum org_upsert_outcome {
+	ORG_UPSERT_INSERTED = 1,
+	ORG_UPSERT_UPDATED,
+	ORG_UPSERT_UNCHANGED,
+};
+
+/*
+ * For bulk import: insert or update the organisation keyed by
+ * in->credit_code, inside the caller's transaction and without an audit
+ * record (the import writes one for the file). The same checks as
+ * org_create() (shared code); an existing record takes the members of in
+ * that are not NULL. A code held by an organisation outside who's scope is
+ * SG_ERR_INVALID on credit_code. *outcome and *id say what happened.
+ * SG_ERR_DB leaves the transaction to the caller to roll back; after
+ * SG_ERR_INVALID nothing was written.
+ */
+sg_err org_upsert_in_tx(db_t *db, const struct actor *who, const struct org_input *in,
+			enum org_upsert_outcome *outcome, int64_t *id,
+			struct err_report *er);
 
 struct org_filter {
 	const char *q;           /* name or credit-code fragment */
@@ -121,6 +149,39 @@ sg_err org_rating_add(db_t *db, const struct actor *who, int64_t org_id,
 sg_err org_ratings(db_t *db, const struct actor *who, int64_t org_id,
 		   struct org_rating **items, size_t *count,
 		   struct err_report *er);
+
+/* One current staff member: from an employment not ended. */
+struct org_staff_member {
+	int64_t worker_id;
+	char name[ORG_NAME_MAX_CHARS * 4 + 1];
+	int level;               /* 0 none .. 3 senior */
+	char post[ORG_TEXT_SIZE];
+	char started_on[ORG_DATE_SIZE];
+};
+
+/*
+ * The current staff of an organisation, derived from employment history
+ * (employments with no end, of active workers), by name, with the count
+ * at each level (by_level[0] none .. [3] senior). Items owned; free().
+ */
+sg_err org_staff(db_t *db, const struct actor *who, int64_t org_id,
+		 struct org_staff_member **items, size_t *count,
+		 int64_t by_level[4], struct err_report *er);
+
+/*
+ * The rating cut-offs: least[0] the least score of 5A .. least[4] of 1A
+ * (default 900, 800, 700, 600, 500 of 1000; localities differ).
+ */
+sg_err org_cutoffs_get(db_t *db, int least[5], struct err_report *er);
+
+/*
+ * Change the cut-offs: sysadmin and the system actor (SG_ERR_FORBIDDEN),
+ * each 0..1000 and strictly falling from 5A to 1A (SG_ERR_INVALID, fields
+ * grade5 .. grade1). Audited as setting.update in the transaction.
+ * Ratings already recorded keep their grade.
+ */
+sg_err org_cutoffs_set(db_t *db, const struct actor *who, const int least[5],
+		       struct err_report *er);
 
 /* The grade for a score by the configured cut-offs; 0 below 1A. */
 sg_err org_grade_for_score(db_t *db, double score, int *grade,

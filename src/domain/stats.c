@@ -4,7 +4,9 @@
  *
  * A metric is one number for a region subtree: a kept count ("workers",
  * "level1".."level3", "edu_known", "edu_college", "orgs"), a sum of them
- * ("certified"), the population, or registrations expiring soon. An
+ * ("certified"), the population, registrations expiring soon, supervisors
+ * (a direct count over the supervisor pool, which is small) or towns (the
+ * region tree's own descendant counts). An
  * indicator divides one metric by another; everything else here is
  * reading metrics for the right regions.
  */
@@ -40,7 +42,9 @@ static const struct stats_indicator_def indicators[] = {
 	{ "village_room_coverage", "村（社区）社工室覆盖率", "%", NULL, NULL,
 	  100, 0 },
 	{ "posts_filled", "社会工作岗位在岗率", "%", NULL, NULL, 100, 0 },
-	{ "supervisors_per_town", "每乡镇（街道）督导人数", "人", NULL, NULL, 1, 0 },
+	{ "supervisors_per_town", "每乡镇（街道）督导人数", "人", "supervisors",
+	  "towns", 1, 1 },
+	{ "supervisors", "督导人才", "人", "supervisors", NULL, 1, 1 },
 };
 
 size_t stats_indicator_count(void)
@@ -178,6 +182,65 @@ static sg_err expiring_count(db_t *db, const char *code, int64_t *out,
 }
 
 /*
+ * Active workers in the subtree with an open place in the supervisor pool
+ * (migrations/sqlite/015: worker_pools). Not a kept count: the pool is a
+ * few per town, read through worker_pools_pool (pool, removed_at,
+ * worker_id) and the workers' primary key.
+ */
+static sg_err supervisors_count(db_t *db, const char *code, int64_t *out,
+				struct err_report *er)
+{
+	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX];
+	db_stmt_t *st;
+	int rc;
+
+	*out = 0;
+	region_prefix_range(code, lo, hi);
+	st = db_prepare(db, "SELECT count(*) FROM worker_pools p"
+			    " JOIN workers w ON w.id = p.worker_id"
+			    " WHERE p.pool = 'supervisor' AND p.removed_at IS NULL"
+			    " AND w.status = 'active'"
+			    " AND w.region_code >= ? AND w.region_code < ?");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, lo, -1);
+	db_bind_text(st, 2, hi, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_col_int(st, 0);
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}
+
+/*
+ * Towns (乡镇/街道) in the region: the tree's own count of descendant
+ * towns (regions.desc_town), the provinces' sum for the country, 1 for a
+ * town and 0 for a village.
+ */
+static sg_err towns_count(db_t *db, const struct stats_region *r,
+			  int64_t *out, struct err_report *er)
+{
+	db_stmt_t *st;
+	int rc;
+
+	*out = r->level == 4;
+	if (r->level >= 4)
+		return SG_OK;
+	st = db_prepare(db, r->code[0] ?
+			"SELECT desc_town FROM regions WHERE code = ?" :
+			"SELECT coalesce(sum(desc_town), 0) FROM regions WHERE level = 1");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	if (r->code[0])
+		db_bind_text(st, 1, r->code, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = db_col_int(st, 0);
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}
+
+/*
  * Worker counts as of the end of a past day, from the raw tables: active
  * workers created by then whose highest qualification passed by then is
  * `level` (0: any worker, -1: any qualification).
@@ -191,7 +254,8 @@ static sg_err count_as_of(db_t *db, const char *code, const char *date,
 
 	*out = 0;
 	region_prefix_range(code, lo, hi);
-	snprintf(end, sizeof(end), "%sT23:59:59Z", date);
+	/* the day is China's (UTC+8, no summer time); created_at is UTC */
+	snprintf(end, sizeof(end), "%sT15:59:59Z", date);
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT coalesce("
 			    "  (SELECT max(q.level) FROM qualifications q"
 			    "   WHERE q.worker_id = w.id AND q.removed_at IS NULL"
@@ -243,6 +307,10 @@ static sg_err metric_value(db_t *db, const struct stats_region *r,
 	}
 	if (!strcmp(metric, "expiring"))
 		return expiring_count(db, r->code, out, er);
+	if (!strcmp(metric, "supervisors"))
+		return supervisors_count(db, r->code, out, er);
+	if (!strcmp(metric, "towns"))
+		return towns_count(db, r, out, er);
 	if (!strcmp(metric, "certified")) {
 		int64_t n;
 
@@ -325,19 +393,38 @@ sg_err stats_indicator(db_t *db, const struct actor *who, const char *key,
 }
 
 sg_err stats_overview(db_t *db, const struct actor *who, const char *region,
-		      struct stats_overview *out, struct err_report *er)
+		      const char *date, struct stats_overview *out,
+		      struct err_report *er)
 {
 	static const char *const level_metrics[] = { "level1", "level2", "level3" };
+	const char *past;
 
 	memset(out, 0, sizeof(*out));
-	if (stats_region_resolve(db, who, region, &out->region, er) != SG_OK)
+	if (check_date(date, &past, er) != SG_OK ||
+	    stats_region_resolve(db, who, region, &out->region, er) != SG_OK)
 		return er->code;
+	if (past) {
+		out->past = 1;
+		util_strlcpy(out->date, past, sizeof(out->date));
+		if (count_as_of(db, out->region.code, past, 0, &out->workers, er))
+			return er->code;
+		for (int i = 1; i <= 3; i++) {
+			if (count_as_of(db, out->region.code, past, i,
+					&out->by_level[i], er) != SG_OK)
+				return er->code;
+			out->certified += out->by_level[i];
+		}
+		out->by_level[0] = out->workers - out->certified;
+		return SG_OK;
+	}
 	registration_today(out->date);
 	if (kept_count(db, out->region.code, "workers", &out->workers, er) ||
 	    kept_count(db, out->region.code, "edu_known", &out->edu_known, er) ||
 	    kept_count(db, out->region.code, "edu_college", &out->edu_college, er) ||
 	    kept_count(db, out->region.code, "orgs", &out->orgs, er) ||
-	    expiring_count(db, out->region.code, &out->expiring, er))
+	    expiring_count(db, out->region.code, &out->expiring, er) ||
+	    supervisors_count(db, out->region.code, &out->supervisors, er) ||
+	    towns_count(db, &out->region, &out->towns, er))
 		return er->code;
 	for (int i = 0; i < 3; i++) {
 		if (kept_count(db, out->region.code, level_metrics[i],
@@ -348,8 +435,6 @@ sg_err stats_overview(db_t *db, const struct actor *who, const char *region,
 	out->by_level[0] = out->workers - out->certified;
 	return SG_OK;
 }
-
-/* ---- balance ------------------------------------------------------------ */
 
 void stats_balance_release(struct stats_balance *b)
 {

@@ -11,9 +11,12 @@
  * region's own (entered or imported by a bureau), else the sum of its
  * children when every child has one, else unknown.
  *
+ * Supervisors (worker_pools, pool 'supervisor', not removed, of active
+ * workers) are a direct indexed count, not kept: the pool is small.
+ *
  * Indicators are a table (stats_indicator_at): each names the metric it
  * divides and the one it divides by. Those whose data arrive with later
- * modules (stations, posts, supervisor pools) are listed
+ * modules (stations, posts) are listed
  * with tracked = 0 and always read as unknown, so that plans and the UI
  * can name them today.
  *
@@ -95,10 +98,15 @@ sg_err stats_indicator(db_t *db, const struct actor *who, const char *key,
 		       const char *region, const char *date,
 		       struct stats_value *out, struct err_report *er);
 
-/* The headline figures of a dashboard, today. */
+/*
+ * The headline figures of a dashboard, today or (past 1) as of a past
+ * date: then only workers, certified and by_level are filled (from the raw
+ * tables, as stats_indicator), every other figure is unknown.
+ */
 struct stats_overview {
 	struct stats_region region;
 	char date[STATS_DATE_SIZE];
+	int past;
 	int64_t workers;            /* active */
 	int64_t certified;          /* active with a qualification */
 	int64_t by_level[4];        /* none, assistant, intermediate, senior */
@@ -106,10 +114,14 @@ struct stats_overview {
 	int64_t orgs;               /* active organisations */
 	int64_t expiring;           /* registered/certified expiring within
 				       STATS_EXPIRING_DAYS days */
+	int64_t supervisors;        /* active workers in the supervisor pool */
+	int64_t towns;              /* towns (乡镇/街道) in the region */
 };
 
+/* date NULL or "" = today; SG_ERR_INVALID field "date" as stats_indicator. */
 sg_err stats_overview(db_t *db, const struct actor *who, const char *region,
-		      struct stats_overview *out, struct err_report *er);
+		      const char *date, struct stats_overview *out,
+		      struct err_report *er);
 
 /* An indicator for every child region, with its spread. */
 struct stats_child {

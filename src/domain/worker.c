@@ -24,6 +24,8 @@
 
 #include "worker.h"
 #include "audit.h"
+#include "pool.h"
+#include "pinyin.h"
 #include "region.h"
 #include "../core/log.h"
 #include "../core/secret.h"
@@ -359,8 +361,10 @@ sg_err worker_get(db_t *db, const struct actor *who, int64_t id,
 /* ---- derived columns and audit ------------------------------------------------ */
 
 /*
- * The search text of a worker: name, organisation and the certificate
- * numbers on record (worker id > 0), in Simplified Chinese, one per line.
+ * The search text of a worker: name, the pinyin initials of the name,
+ * organisation and the certificate numbers on record (worker id > 0), in
+ * Simplified Chinese, one per line. WORKER_SEARCH_VERSION names this
+ * layout (see worker_search_reindex).
  */
 static sg_err build_search_text(db_t *db, int64_t id, const char *name,
 				const char *org_name, struct buf *out,
@@ -369,8 +373,15 @@ static sg_err build_search_text(db_t *db, int64_t id, const char *name,
 	db_stmt_t *st;
 	int rc;
 
-	worker_simplify(name, out);
+	struct buf simple = BUF_INIT(1024);
+
+	/* the name, then its pinyin initials (pinyin.h) on a line of their own */
+	worker_simplify(name, &simple);
+	buf_addstr(out, buf_cstr(&simple));
 	buf_addch(out, '\n');
+	if (pinyin_initials(buf_cstr(&simple), out) > 0)
+		buf_addch(out, '\n');
+	buf_release(&simple);
 	worker_simplify(org_name ? org_name : "", out);
 	if (id > 0) {
 		st = db_prepare(db, "SELECT certificate_no FROM qualifications"
@@ -450,6 +461,125 @@ static sg_err audit_worker(db_t *db, const struct actor *who, const char *action
 
 	snprintf(object, sizeof(object), "%lld", (long long)id);
 	return audit_append(db, who, &e, er);
+}
+
+sg_err worker_set_current_org_in_tx(db_t *db, int64_t id, int64_t org_id,
+				    const char *org_name, const char *post,
+				    struct err_report *er)
+{
+	char now[UTIL_TIME_LEN];
+	db_stmt_t *st;
+	int rc;
+
+	util_time_iso(util_now(), now);
+	st = db_prepare(db, "UPDATE workers SET org_id = ?, org_name = ?, post = ?,"
+			    " updated_at = ? WHERE id = ?");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	if (org_id > 0)
+		db_bind_int(st, 1, org_id);
+	else
+		db_bind_null(st, 1);
+	db_bind_text(st, 2, org_name && org_name[0] ? org_name : NULL, -1);
+	db_bind_text(st, 3, post && post[0] ? post : NULL, -1);
+	db_bind_text(st, 4, now, -1);
+	db_bind_int(st, 5, id);
+	rc = db_step(st);
+	db_done(st);
+	if (rc != DB_DONE)
+		return db_fail(db, rc < 0 ? rc : DB_ERR, er);
+	return refresh_derived(db, id, er);
+}
+
+/*
+ * Rewrite the search text of every worker once per layout version: the
+ * settings key worker.search_version records the layout the rows carry.
+ * Batches of 500 rows, one transaction each, by ascending id, so that an
+ * interrupted run resumes where it stopped (worker.search_reindex_from).
+ */
+sg_err worker_search_reindex(db_t *db, int64_t *done, struct err_report *er)
+{
+	char now[UTIL_TIME_LEN], ver[16] = "";
+	int64_t from = 0, last, ids[500];
+	sg_err code = SG_OK;
+	db_stmt_t *st;
+	int rc, n;
+
+	*done = 0;
+	st = db_prepare(db, "SELECT (SELECT value FROM settings WHERE key ="
+			    " 'worker.search_version'), (SELECT value FROM settings WHERE key ="
+			    " 'worker.search_reindex_from')");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		util_strlcpy(ver, nz(st, 0), sizeof(ver));
+		if (util_parse_int(nz(st, 1), 0, INT64_MAX, &from))
+			from = 0;
+	}
+	db_done(st);
+	if (rc != DB_ROW)
+		return db_fail(db, rc < 0 ? rc : DB_ERR, er);
+	if (strcmp(ver, WORKER_SEARCH_VERSION) == 0)
+		return SG_OK;
+	util_time_iso(util_now(), now);
+	do {
+		n = 0;
+		if ((rc = db_begin(db)) != 0)
+			return db_fail(db, rc, er);
+		st = db_prepare(db, "SELECT id FROM workers WHERE id > ? ORDER BY id LIMIT 500");
+		if (!st) {
+			code = db_fail(db, DB_ERR, er);
+			goto fail;
+		}
+		db_bind_int(st, 1, from);
+		while (n < 500 && (rc = db_step(st)) == DB_ROW)
+			ids[n++] = db_col_int(st, 0);
+		db_done(st);
+		if (rc < 0) {
+			code = db_fail(db, rc, er);
+			goto fail;
+		}
+		for (int i = 0; i < n; i++)
+			if ((code = refresh_derived(db, ids[i], er)) != SG_OK)
+				goto fail;
+		last = n ? ids[n - 1] : from;
+		st = db_prepare(db, n < 500 ?
+			"INSERT INTO settings (key, value, updated_at) VALUES"
+			" ('worker.search_version', ?1, ?2) ON CONFLICT (key) DO UPDATE SET"
+			" value = excluded.value, updated_at = excluded.updated_at" :
+			"INSERT INTO settings (key, value, updated_at) VALUES"
+			" ('worker.search_reindex_from', ?3, ?2) ON CONFLICT (key) DO UPDATE SET"
+			" value = excluded.value, updated_at = excluded.updated_at");
+		if (!st) {
+			code = db_fail(db, DB_ERR, er);
+			goto fail;
+		}
+		{
+			char lastbuf[24];
+
+			snprintf(lastbuf, sizeof(lastbuf), "%lld", (long long)last);
+			db_bind_text(st, 1, WORKER_SEARCH_VERSION, -1);
+			db_bind_text(st, 2, now, -1);
+			db_bind_text(st, 3, lastbuf, -1);
+			rc = db_step(st);
+		}
+		db_done(st);
+		if (rc != DB_DONE) {
+			code = db_fail(db, rc < 0 ? rc : DB_ERR, er);
+			goto fail;
+		}
+		if ((rc = db_commit(db)) != 0) {
+			code = db_fail(db, rc, er);
+			goto fail;
+		}
+		*done += n;
+		from = last;
+	} while (n == 500);
+	return SG_OK;
+fail:
+	db_rollback(db);
+	return code;
 }
 
 /* ---- input checks ------------------------------------------------------------- */
@@ -1169,6 +1299,14 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 			add_text(p, " AND w.id IN (SELECT worker_id FROM worker_fields"
 				    " WHERE field = ?)", field_table[field].code);
 	}
+	if (f->pool && f->pool[0]) {
+		if (!pool_name_valid(f->pool))
+			err_field(er, "pool", "invalid",
+				  "one of leading, supervisor, mentor, expert, trainee");
+		else
+			add_text(p, " AND w.id IN (SELECT worker_id FROM worker_pools"
+				    " WHERE pool = ? AND removed_at IS NULL)", f->pool);
+	}
 	if (f->org && f->org[0]) {
 		like_pattern(&p->org, f->org);
 		add_text(p, " AND w.org_name LIKE ? ESCAPE '\\'", buf_cstr(&p->org));
@@ -1589,5 +1727,359 @@ fail:
 	db_rollback(db);
 out:
 	free(w);
+	return code;
+}
+
+/* ---- bulk import ---------------------------------------------------------------
+ * worker_upsert_in_tx(): one row of the workers import, inside the import's
+ * transaction, without per-row audit (the import audits once). Reuses the
+ * create checks (check_input), sealing (seal_id) and search text of this file.
+ */
+
+static int import_all_or_none(const char *a, const char *b, const char *c)
+{
+	int n = (a && a[0]) + (b && b[0]) + (c && c[0]);
+
+	return n == 0 ? 0 : n == 3 ? 1 : -1;
+}
+
+static sg_err import_check_extra(const struct worker_import *in, int *has_q,
+				 int *has_r, struct err_report *er)
+{
+	char today[IDCARD_DATE_SIZE];
+
+	today_china(today, NULL);
+	*has_q = import_all_or_none(in->level, in->certificate_no, in->passed_on);
+	*has_r = import_all_or_none(in->registration_no, in->registered_on, in->expires_on);
+	if (*has_q < 0)
+		err_field(er, (in->level && in->level[0]) ? "certificate_no" : "level",
+			  "required", "level, certificate_no and passed_on go together");
+	if (*has_q > 0) {
+		if (worker_level_from_name(in->level) < WORKER_LEVEL_ASSISTANT)
+			err_field(er, "level", "invalid", "one of assistant, intermediate, senior");
+		if (!certificate_valid(in->certificate_no))
+			err_field(er, "certificate_no", "invalid", "4 to 40 of A-Z, a-z, 0-9, -");
+		if (!input_date_valid(in->passed_on))
+			err_field(er, "passed_on", "invalid", "a date YYYY-MM-DD");
+		else if (strcmp(in->passed_on, today) > 0)
+			err_field(er, "passed_on", "future", "is after today");
+	}
+	if (*has_r < 0)
+		err_field(er, "registration_no", "required",
+			  "registration_no, registered_on and expires_on go together");
+	if (*has_r > 0) {
+		if (*has_q <= 0)
+			err_field(er, "registration_no", "requires_qualification",
+				  "a registration needs the qualification certificate");
+		if (!certificate_valid(in->registration_no))
+			err_field(er, "registration_no", "invalid", "4 to 40 of A-Z, a-z, 0-9, -");
+		if (!input_date_valid(in->registered_on))
+			err_field(er, "registered_on", "invalid", "a date YYYY-MM-DD");
+		if (!input_date_valid(in->expires_on))
+			err_field(er, "expires_on", "invalid", "a date YYYY-MM-DD");
+		else if (input_date_valid(in->registered_on) &&
+			 strcmp(in->expires_on, in->registered_on) <= 0)
+			err_field(er, "expires_on", "invalid", "must be after registered_on");
+	}
+	return SG_OK;
+}
+
+static int import_differs(const struct worker *cur, const struct values *v)
+{
+	return !same(cur->name, v->name) || !same(empty_null(cur->phone), v->phone) ||
+	       !same(empty_null(cur->education), v->education) ||
+	       cur->social_work_major != v->major || !same(cur->region_code, v->region) ||
+	       !same(empty_null(cur->org_name), v->org_name) ||
+	       !same(empty_null(cur->post), v->post) || !same(cur->status, v->status) ||
+	       cur->fields != v->fields;
+}
+
+/* Qualification of the row: 0 unchanged, 1 written; field error if taken. */
+static sg_err import_qualification(db_t *db, int64_t wid, const struct worker_import *in,
+				   const char *now, int64_t *qid, int *changed,
+				   struct err_report *er)
+{
+	int level = worker_level_from_name(in->level), rc;
+	db_stmt_t *st = db_prepare(db, "SELECT id, worker_id, level, passed_on FROM"
+				       " qualifications WHERE certificate_no = ?"
+				       " AND removed_at IS NULL");
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, in->certificate_no, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		int64_t owner = db_col_int(st, 1);
+		int same_values = db_col_int(st, 2) == level &&
+				  !strcmp(nz(st, 3), in->passed_on);
+
+		*qid = db_col_int(st, 0);
+		db_done(st);
+		if (owner != wid)
+			return err_field(er, "certificate_no", "duplicate",
+					 "already on record for another worker");
+		if (same_values)
+			return SG_OK;
+		st = db_prepare(db, "UPDATE qualifications SET level = ?, passed_on = ?"
+				    " WHERE id = ?");
+		if (!st)
+			return db_fail(db, DB_ERR, er);
+		db_bind_int(st, 1, level);
+		db_bind_text(st, 2, in->passed_on, -1);
+		db_bind_int(st, 3, *qid);
+	} else {
+		db_done(st);
+		if (rc < 0)
+			return db_fail(db, rc, er);
+		st = db_prepare(db, "INSERT INTO qualifications (worker_id, level, certificate_no,"
+				    " passed_on, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
+		if (!st)
+			return db_fail(db, DB_ERR, er);
+		db_bind_int(st, 1, wid);
+		db_bind_int(st, 2, level);
+		db_bind_text(st, 3, in->certificate_no, -1);
+		db_bind_text(st, 4, in->passed_on, -1);
+		db_bind_text(st, 5, now, -1);
+	}
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*qid = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	*changed = 1;
+	return SG_OK;
+}
+
+static sg_err import_registration(db_t *db, int64_t wid, int64_t qid,
+				  const struct worker_import *in, const char *now,
+				  int *changed, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, worker_id, registered_on, expires_on"
+				       " FROM registrations WHERE certificate_no = ?");
+	int64_t rid = 0;
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, in->registration_no, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		int same_values = !strcmp(nz(st, 2), in->registered_on) &&
+				  !strcmp(nz(st, 3), in->expires_on);
+		int64_t owner = db_col_int(st, 1);
+
+		rid = db_col_int(st, 0);
+		db_done(st);
+		if (owner != wid)
+			return err_field(er, "registration_no", "duplicate",
+					 "already on record for another worker");
+		if (same_values)
+			return SG_OK;
+		st = db_prepare(db, "UPDATE registrations SET registered_on = ?,"
+				    " expires_on = ?, updated_at = ? WHERE id = ?");
+		if (!st)
+			return db_fail(db, DB_ERR, er);
+		db_bind_text(st, 1, in->registered_on, -1);
+		db_bind_text(st, 2, in->expires_on, -1);
+		db_bind_text(st, 3, now, -1);
+		db_bind_int(st, 4, rid);
+	} else {
+		db_done(st);
+		if (rc < 0)
+			return db_fail(db, rc, er);
+		st = db_prepare(db, "INSERT INTO registrations (worker_id, kind, qualification_id,"
+				    " state, registered_on, expires_on, certificate_no,"
+				    " created_at, updated_at)"
+				    " VALUES (?, 'first', ?, 'certified', ?, ?, ?, ?, ?)");
+		if (!st)
+			return db_fail(db, DB_ERR, er);
+		db_bind_int(st, 1, wid);
+		db_bind_int(st, 2, qid);
+		db_bind_text(st, 3, in->registered_on, -1);
+		db_bind_text(st, 4, in->expires_on, -1);
+		db_bind_text(st, 5, in->registration_no, -1);
+		db_bind_text(st, 6, now, -1);
+		db_bind_text(st, 7, now, -1);
+	}
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	st = db_prepare(db, "UPDATE workers SET registration_state = 'certified',"
+			    " registration_expires_on = (SELECT max(expires_on) FROM registrations"
+			    " WHERE worker_id = ?) WHERE id = ?");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, wid);
+	db_bind_int(st, 2, wid);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	*changed = 1;
+	return SG_OK;
+}
+
+static sg_err import_insert(db_t *db, const struct values *v, const struct sealed_id *sid,
+			    const char *now, int64_t *id, struct err_report *er)
+{
+	struct buf text = BUF_INIT(1 << 16);
+	db_stmt_t *st;
+	sg_err code;
+	int rc;
+
+	if ((code = build_search_text(db, 0, v->name, v->org_name, &text, er)) != SG_OK)
+		goto out;
+	st = db_prepare(db, "INSERT INTO workers (name, id_sealed, id_hash, id_masked,"
+			    " sex, birth_date, phone, education, social_work_major,"
+			    " region_code, org_name, post, status, search_text,"
+			    " created_at, updated_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			    " RETURNING id");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	db_bind_text(st, 1, v->name, -1);
+	db_bind_text(st, 2, sid->sealed, -1);
+	db_bind_text(st, 3, sid->hash, -1);
+	db_bind_text(st, 4, sid->masked, -1);
+	db_bind_text(st, 5, sex_name(v->sex), -1);
+	db_bind_text(st, 6, v->birth_date, -1);
+	db_bind_text(st, 7, v->phone, -1);
+	db_bind_text(st, 8, v->education, -1);
+	db_bind_int(st, 9, v->major);
+	db_bind_text(st, 10, v->region, -1);
+	db_bind_text(st, 11, v->org_name, -1);
+	db_bind_text(st, 12, v->post, -1);
+	db_bind_text(st, 13, v->status, -1);
+	db_bind_text(st, 14, buf_cstr(&text), -1);
+	db_bind_text(st, 15, now, -1);
+	db_bind_text(st, 16, now, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW)
+		code = db_fail(db, rc < 0 ? rc : DB_ERR, er);
+	else if (v->fields)
+		code = write_fields(db, *id, v->fields, er);
+out:
+	buf_release(&text);
+	return code;
+}
+
+static sg_err import_update(db_t *db, int64_t id, const struct values *v,
+			    const char *now, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "UPDATE workers SET name = ?, phone = ?, education = ?,"
+				       " social_work_major = ?, region_code = ?, org_name = ?,"
+				       " post = ?, status = ?, updated_at = ? WHERE id = ?");
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, v->name, -1);
+	db_bind_text(st, 2, v->phone, -1);
+	db_bind_text(st, 3, v->education, -1);
+	db_bind_int(st, 4, v->major);
+	db_bind_text(st, 5, v->region, -1);
+	db_bind_text(st, 6, v->org_name, -1);
+	db_bind_text(st, 7, v->post, -1);
+	db_bind_text(st, 8, v->status, -1);
+	db_bind_text(st, 9, now, -1);
+	db_bind_int(st, 10, id);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	return write_fields(db, id, v->fields, er);
+}
+
+sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
+			   const struct worker_import *in, int *outcome,
+			   struct err_report *er)
+{
+	struct sealed_id sid;
+	struct worker cur;
+	struct values v;
+	char now[UTIL_TIME_LEN], hash[65];
+	int64_t id = 0, qid = 0;
+	int has_q, has_r, rc, changed = 0, inserted = 0, derived = 0;
+	db_stmt_t *st;
+	sg_err code = SG_OK;
+
+	*outcome = 0;
+	if (!may_use(who))
+		return forbidden(er);
+	if (check_input(db, who, &in->in, NULL, &v, er) != SG_OK)
+		goto out;
+	import_check_extra(in, &has_q, &has_r, er);
+	if (er->nfields || er->code != SG_OK) {
+		code = er->code != SG_OK ? er->code : SG_ERR_INVALID;
+		goto out;
+	}
+	if (!secret_loaded()) {
+		code = err_set(er, SG_ERR_INTERNAL, "the instance key is not loaded");
+		goto out;
+	}
+	secret_lookup_hash(v.id.number, IDCARD_LEN, hash);
+	util_time_iso(util_now(), now);
+
+	st = db_prepare(db, "SELECT id, region_code FROM workers WHERE id_hash = ?");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	db_bind_text(st, 1, hash, -1);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		id = db_col_int(st, 0);
+		if (!actor_in_scope(who, nz(st, 1)))
+			id = -1;
+	}
+	db_done(st);
+	if (rc < 0) {
+		code = db_fail(db, rc, er);
+		goto out;
+	}
+	if (id < 0) {
+		code = err_field(er, "id_number", "duplicate",
+				 "already registered in another region");
+		goto out;
+	}
+	if (id > 0) {
+		if ((code = fetch(db, id, &cur, er)) != SG_OK)
+			goto out;
+		if (import_differs(&cur, &v)) {
+			if ((code = import_update(db, id, &v, now, er)) != SG_OK)
+				goto out;
+			changed = derived = 1;
+		}
+	} else {
+		if ((code = seal_id(v.id.number, &sid, er)) != SG_OK ||
+		    (code = import_insert(db, &v, &sid, now, &id, er)) != SG_OK)
+			goto out;
+		inserted = 1;
+	}
+	if (has_q > 0) {
+		int qchanged = 0;
+
+		if ((code = import_qualification(db, id, in, now, &qid, &qchanged, er)) != SG_OK)
+			goto out;
+		changed |= qchanged;
+		derived |= qchanged;
+		if (has_r > 0 && (code = import_registration(db, id, qid, in, now,
+							      &changed, er)) != SG_OK)
+			goto out;
+	}
+	if (derived && (code = refresh_derived(db, id, er)) != SG_OK)
+		goto out;
+	*outcome = inserted ? WORKER_UPSERT_INSERTED :
+		   changed ? WORKER_UPSERT_UPDATED : WORKER_UPSERT_UNCHANGED;
+out:
+	sodium_memzero(v.id.number, sizeof(v.id.number));
+	sodium_memzero(hash, sizeof(hash));
 	return code;
 }

@@ -202,6 +202,7 @@ struct worker_filter {
 	const char *status;    /* ("status") */
 	const char *field;     /* a service field code ("field") */
 	const char *org;       /* fragment of org_name ("org") */
+	const char *pool;      /* active member of this talent pool (pool.h) ("pool") */
 	int age_min, age_max;  /* whole years as of today in China (UTC+8) */
 	const char *q;         /* name, organisation, certificate number ("q") */
 	const char *id_number; /* exact, by keyed hash ("id_number") */
@@ -281,5 +282,78 @@ sg_err worker_qualification_remove(db_t *db, const struct actor *who,
  * once. 0 or the buffer's error.
  */
 int worker_simplify(const char *text, struct buf *out);
+
+/*
+ * Set the worker's current organisation (org_id 0 = none registered,
+ * org_name/post NULL to clear) and recompute its search text, inside the
+ * caller's transaction, without scope checks or audit: for
+ * domain/employment.c, which keeps these columns equal to the current
+ * employment. SG_ERR_DB leaves the rollback to the caller.
+ */
+/*
+ * The layout of workers.search_text (name, pinyin initials, organisation,
+ * certificate numbers). Rows written before this layout are rewritten by
+ * worker_search_reindex(), which the server runs after db_migrate(): a
+ * migration cannot compute pinyin (SQL has no iconv), so migration 015
+ * leaves the rows and this catches them up, resumably, once.
+ */
+#define WORKER_SEARCH_VERSION "2"
+
+/*
+ * Recompute the search text of every worker if the settings key
+ * worker.search_version is not WORKER_SEARCH_VERSION, in batches of 500
+ * rows, one transaction each (no audit: nothing a user entered changes).
+ * *done counts the rows rewritten. Idempotent and resumable.
+ */
+sg_err worker_search_reindex(db_t *db, int64_t *done, struct err_report *er);
+
+sg_err worker_set_current_org_in_tx(db_t *db, int64_t id, int64_t org_id,
+				    const char *org_name, const char *post,
+				    struct err_report *er);
+
+
+/* ---- bulk import -------------------------------------------------------
+ * Owned by the import framework (src/io/import.c); see docs/architecture.md.
+ */
+
+/*
+ * One spreadsheet row of the `workers` import: the record as for
+ * worker_create() (in.set is ignored), plus optional paper records that
+ * already exist: a qualification certificate (level, certificate_no,
+ * passed_on: all three or none) and a registration (registration_no,
+ * registered_on, expires_on: all three or none, and only with a
+ * qualification). These are imported as existing state, not walked
+ * through the registration workflow: the registration is stored as
+ * 'certified' and the worker's registration_state follows.
+ */
+struct worker_import {
+	struct worker_input in;
+	const char *level;           /* assistant|intermediate|senior */
+	const char *certificate_no;
+	const char *passed_on;
+	const char *registration_no;
+	const char *registered_on;
+	const char *expires_on;
+};
+
+enum worker_upsert_outcome {
+	WORKER_UPSERT_INSERTED = 1,
+	WORKER_UPSERT_UPDATED,
+	WORKER_UPSERT_UNCHANGED,
+};
+
+/*
+ * Insert or update the worker keyed by the ID number's keyed hash, inside
+ * the caller's transaction and without an audit record (the import writes
+ * one for the whole file). Same checks as worker_create(); a worker that
+ * exists outside who's scope, or a region outside it, is SG_ERR_INVALID
+ * (field id_number / region_code). A certificate or registration number
+ * on record for another worker is SG_ERR_INVALID (code "duplicate").
+ * *outcome says what happened. SG_ERR_DB leaves the transaction to be
+ * rolled back by the caller; after SG_ERR_INVALID nothing was written.
+ */
+sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
+			   const struct worker_import *in, int *outcome,
+			   struct err_report *er);
 
 #endif

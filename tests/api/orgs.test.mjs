@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer } from '../lib/server.mjs';
-import { creditCode } from '../lib/ids.mjs';
+import { creditCode, idNumber } from '../lib/ids.mjs';
 
 const PASSWORD = 'Orgs-Passw0rd!2026';
 let srv;
@@ -203,4 +203,60 @@ test('the public register lists active organisations without contacts', async ()
     ['credit_code', 'grade', 'name', 'region_code', 'region_name', 'type']);
   assert.ok(!r.json.items.some((o) => o.name === '清远市清城区阳光社会工作服务中心'), 'deregistered ones are not listed');
   assert.ok(!r.text.includes('李明') && !r.text.includes('3388123'), 'no legal representative or phone');
+});
+
+test('staff: current employments of active workers, counted by level', async () => {
+  const o = await qc.post('/api/v1/orgs', base({ name: '员工统计机构', credit_code: creditCode('441802', 31) }));
+  assert.equal(o.status, 201, o.text);
+  const people = [['assistant', null], ['assistant', null], ['intermediate', null], [null, null], ['senior', '2020-12-31']];
+  let seq = 0;
+  for (const [level, ended] of people) {
+    seq += 1;
+    const w = await qc.post('/api/v1/workers', { name: `员工${seq}`, id_number: idNumber('441802', '19850101', 300 + seq),
+      region_code: '441802' });
+    assert.equal(w.status, 201, w.text);
+    if (level) {
+      const q = await qc.post(`/api/v1/workers/${w.json.id}/qualifications`,
+        { level, certificate_no: `STAFF-${seq}`, passed_on: '2019-05-01' });
+      assert.equal(q.status, 201, q.text);
+    }
+    const e = await qc.post(`/api/v1/workers/${w.json.id}/employments`, { org_id: o.json.id,
+      org_name: '员工统计机构', post: '社工', started_on: '2019-06-01', ...(ended ? { ended_on: ended } : {}) });
+    assert.equal(e.status, 201, e.text);
+  }
+  const r = await orgUser.get(`/api/v1/orgs/${o.json.id}/staff`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.total, 4, 'the one who left in 2020 is not staff');
+  assert.deepEqual(r.json.by_level, { none: 1, assistant: 2, intermediate: 1, senior: 0 });
+  assert.equal((await gz.get(`/api/v1/orgs/${o.json.id}/staff`)).status, 404);
+});
+
+test('list items carry the current staff count', async () => {
+  const r = await qc.get('/api/v1/orgs?q=' + encodeURIComponent('员工统计机构'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.items.length, 1);
+  assert.equal(r.json.items[0].staff_count, 4);
+});
+
+test('rating cut-offs: read by all, changed by sysadmin only, ordered, audited, used for new ratings', async () => {
+  const admin = await srv.loginAs(srv.adminLogin, srv.adminPassword);
+  const defaults = { grade5: 900, grade4: 800, grade3: 700, grade2: 600, grade1: 500 };
+  let r = await qc.get('/api/v1/settings/org-rating');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, { ...defaults, scale: 1000, valid_years: 5 });
+  assert.equal((await qc.put('/api/v1/settings/org-rating', { ...defaults, grade5: 950 })).status, 403);
+  r = await admin.put('/api/v1/settings/org-rating', { ...defaults, grade4: 900 });
+  assert.equal(r.status, 422, r.text);
+  assert.ok(fieldError(r, 'grade4'), r.text);
+  r = await admin.put('/api/v1/settings/org-rating', { ...defaults, grade5: 950 });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.grade5, 950);
+  assert.equal(sql("SELECT details FROM audit_log WHERE action = 'setting.update' AND object_id = 'org_rating.cutoffs'"),
+    '{"fields":["value"]}');
+  const o = await qc.post('/api/v1/orgs', base({ name: '定级机构', credit_code: creditCode('441802', 41) }));
+  assert.equal(o.status, 201, o.text);
+  r = await qc.post(`/api/v1/orgs/${o.json.id}/ratings`, { score: 920, evaluated_on: '2025-06-01' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.grade, 4, '920 is 4A once 5A needs 950');
+  assert.equal((await admin.put('/api/v1/settings/org-rating', defaults)).status, 200);
 });

@@ -6,6 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { creditCode, idNumber } from '../lib/ids.mjs';
 
@@ -263,4 +266,112 @@ test('public figures: only published indicators, counts only, no personal data',
   assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'stats.public_indicators'"), '1');
   r = await anon.get('/api/v1/public/stats?region=99');
   assert.equal(r.status, 404);
+});
+
+// A report file with the client's session: {status, headers, bytes}.
+async function download(client, path) {
+  const res = await fetch(`${srv.url}${path}`, {
+    headers: client.cookie ? { cookie: client.cookie } : {},
+  });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+test('report: the dashboard as XLSX (one sheet per table) and as PDF', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sg-report-'));
+  try {
+    let r = await download(city, '/api/v1/stats/report?region=4418&format=xlsx');
+    assert.equal(r.status, 200, r.bytes.toString());
+    assert.match(r.headers.get('content-type'), /spreadsheetml/);
+    assert.match(r.headers.get('content-disposition'), /stats-4418\.xlsx/);
+    assert.equal(r.bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04', 'a zip file');
+    const xlsx = join(dir, 'r.xlsx');
+    writeFileSync(xlsx, r.bytes);
+    const wb = execFileSync('unzip', ['-p', xlsx, 'xl/workbook.xml'], { encoding: 'utf8' });
+    const sheets = [...wb.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(sheets, ['概览', '等级', '下级地区', '指标']);
+    const strings = execFileSync('unzip', ['-p', xlsx, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+    assert.ok(strings.includes('清远市') && strings.includes('清城区'), 'region and child names');
+    assert.ok(!/统计\d+号/.test(strings), 'no worker names in the report');
+    // the overview sheet's worker count equals the raw count
+    const sheet1 = execFileSync('unzip', ['-p', xlsx, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+    const nums = [...sheet1.matchAll(/<c r="B(\d+)"[^>]*><v>([^<]+)<\/v>/g)]
+      .filter((m) => !/t="s"/.test(m[0])).map((m) => [Number(m[1]), Number(m[2])]);
+    assert.deepEqual(nums.find(([row]) => row === 4), [4, rawCounts('4418').total]);
+
+    r = await download(city, '/api/v1/stats/report?region=441802&format=pdf&date=2019-12-31');
+    assert.equal(r.status, 200, r.bytes.toString());
+    assert.equal(r.headers.get('content-type'), 'application/pdf');
+    assert.equal(r.bytes.subarray(0, 5).toString('binary'), '%PDF-');
+    const pdf = join(dir, 'r.pdf');
+    writeFileSync(pdf, r.bytes);
+    const text = execFileSync('pdftotext', ['-q', pdf, '-'], { encoding: 'utf8' });
+    assert.ok(text.includes('清城区'), 'the region name is printed');
+    assert.ok(text.includes('人才等级结构'), 'the level pyramid');
+    assert.ok(text.includes('2019-12-31'), 'the as-of date');
+
+    r = await download(city, '/api/v1/stats/report?format=pdf');
+    assert.equal(r.status, 200, 'region omitted: the caller\'s root');
+    r = await download(city, '/api/v1/stats/report?region=4418&format=doc');
+    assert.equal(r.status, 422);
+    r = await download(city, '/api/v1/stats/report?region=4418&date=2019-13-01');
+    assert.equal(r.status, 422);
+    r = await download(qc, '/api/v1/stats/report?region=4418&format=xlsx');
+    assert.equal(r.status, 404, 'outside the scope');
+    r = await download(srv.client(), '/api/v1/stats/report?region=4418');
+    assert.equal(r.status, 401);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('supervisors: the open supervisor places of active workers, per town', async () => {
+  const towns = Number(sql("SELECT count(*) FROM regions WHERE level = 4 AND code LIKE '4418%'"));
+  const a = await worker('441802006', { level: 'intermediate' });
+  const b = await worker('441803');
+  const join = async (w) => {
+    const r = await city.post(`/api/v1/workers/${w.id}/pools`,
+      { pool: 'supervisor', grade: 'junior', joined_on: '2024-01-01' });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const pa = await join(a);
+  await join(b);
+  const rawSupervisors = (prefix) => Number(sql(
+    `SELECT count(*) FROM worker_pools p JOIN workers w ON w.id = p.worker_id
+      WHERE p.pool = 'supervisor' AND p.removed_at IS NULL AND w.status = 'active'
+        AND w.region_code LIKE '${prefix}%'`));
+  let r = await city.get('/api/v1/stats/overview?region=4418');
+  assert.equal(r.json.supervisors, 2);
+  assert.equal(r.json.supervisors, rawSupervisors('4418'));
+  assert.ok(Math.abs(r.json.supervisors_per_town - 2 / towns) < 1e-9);
+  r = await city.get('/api/v1/stats/indicator/supervisors_per_town?region=441802');
+  const qcTowns = Number(sql("SELECT count(*) FROM regions WHERE level = 4 AND code LIKE '441802%'"));
+  assert.deepEqual([r.json.numerator, r.json.denominator], [1, qcTowns]);
+  r = await city.get('/api/v1/stats/indicator/supervisors_per_town?region=441802006');
+  assert.deepEqual([r.json.value, r.json.denominator], [1, 1], 'a town is one town');
+
+  r = await city.del(`/api/v1/workers/${a.id}/pools/${pa.id}`);
+  assert.ok(r.status === 204 || r.status === 200, r.text);
+  r = await city.get('/api/v1/stats/overview?region=4418');
+  assert.equal(r.json.supervisors, 1);
+  assert.equal(r.json.supervisors, rawSupervisors('4418'));
+  r = await city.get('/api/v1/stats/indicator/supervisors_per_town?region=4418&date=2020-01-01');
+  assert.equal(r.json.value, null, 'not answered for a past date');
+});
+
+test('overview as of a date: worker counts from the raw tables, the rest unknown', async () => {
+  const now = await city.get('/api/v1/stats/overview?region=4418');
+  let r = await city.get(`/api/v1/stats/overview?region=4418&date=${now.json.date}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json, now.json, 'today is today');
+  r = await city.get('/api/v1/stats/overview?region=4418&date=2001-01-01');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.date, '2001-01-01');
+  assert.equal(r.json.workers_total, 0, 'every fixture worker was created since');
+  assert.deepEqual(r.json.by_level, { none: 0, assistant: 0, intermediate: 0, senior: 0 });
+  for (const k of ['per_10k', 'college_share', 'orgs', 'supervisors', 'expiring_90d']) {
+    assert.equal(r.json[k], null, k);
+  }
+  r = await city.get('/api/v1/stats/overview?region=4418&date=2099-01-01');
+  assert.equal(r.status, 422);
 });

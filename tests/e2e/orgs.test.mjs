@@ -1,7 +1,8 @@
 // Browser test of the organisation pages: a bureau user types a credit
 // code with a wrong check character and is told the right one, corrects
 // it, saves the organisation, finds it in the list and records a rating
-// whose grade comes from the score.
+// whose grade comes from the score, sees the staff tab and the export
+// button, and reads (not changes) the rating cut-offs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -55,9 +56,17 @@ test('create an organisation with a checked credit code, then rate it', async ()
     await page.keyboard.press('Enter');
     await page.click('[data-test=rating-save]');
     await page.locator('[data-test=org-title]', { hasText: '4A' }).waitFor();
+    await page.click('.el-tabs__item:has-text("在职人员")');
+    await page.locator('[data-test=staff-counts]', { hasText: '社会工作师：0' }).waitFor();
 
     await page.goto(srv.url + '/#/orgs');
     await page.locator('[data-test=org-table]', { hasText: code }).waitFor();
+    await page.locator('[data-test=export-button]').waitFor();
+
+    await page.goto(srv.url + '/#/orgs/rating-settings');
+    const least5 = page.locator('[data-test=cutoffs-form] input[name=grade5]');
+    await page.waitForFunction(() => document.querySelector('[data-test=cutoffs-form] input[name=grade5]')?.value === '900');
+    assert.ok(await least5.isDisabled(), 'a bureau reads the cut-offs; a sysadmin changes them');
   });
   assert.deepEqual(browser.problems, []);
 });

@@ -22,6 +22,7 @@
 #include "db/db.h"
 #include "domain/region.h"
 #include "domain/worker.h"
+#include "domain/employment.h"
 
 /* 2026-11-22T06:00:00Z */
 #define NOW ((time_t)1795327200)
@@ -691,6 +692,88 @@ static void test_search(void **state)
 	assert_string_equal(field_error(&er, "q")->code, "too_long");
 }
 
+/*
+ * Pinyin initials are in the search text (zsf finds 张三丰), and rows
+ * written before that layout are caught up once by the reindex, which a
+ * second run leaves alone.
+ */
+static void test_pinyin_and_reindex(void **state)
+{
+	struct fixture *f = *state;
+	struct err_report er = ERR_REPORT_INIT;
+	struct worker_input in = basic("张三丰", number("440524", "19700303", 7), "441802");
+	struct worker_filter flt;
+	int64_t id, total = 0, done = -1;
+	db_stmt_t *st;
+
+	id = create_ok(f, &f->qc, &in);
+	memset(&flt, 0, sizeof(flt));
+	flt.age_min = flt.age_max = -1;
+	flt.q = "zsf";
+	assert_int_equal(worker_list(f->db, &f->qc, &flt, 0, 20, NULL, NULL, &total, &er), SG_OK);
+	assert_int_equal(total, 1);
+
+	/* an old row: the name only, and no version recorded */
+	assert_int_equal(db_exec(f->db, "UPDATE workers SET search_text = '张三丰'"), 0);
+	assert_int_equal(db_exec(f->db, "DELETE FROM settings WHERE key LIKE 'worker.search%'"), 0);
+	assert_int_equal(worker_list(f->db, &f->qc, &flt, 0, 20, NULL, NULL, &total, &er), SG_OK);
+	assert_int_equal(total, 0);
+	assert_int_equal(worker_search_reindex(f->db, &done, &er), SG_OK);
+	assert_int_equal(done, 1);
+	assert_int_equal(worker_list(f->db, &f->qc, &flt, 0, 20, NULL, NULL, &total, &er), SG_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(worker_search_reindex(f->db, &done, &er), SG_OK);
+	assert_int_equal(done, 0);
+	st = db_prepare(f->db, "SELECT search_text FROM workers WHERE id = ?");
+	db_bind_int(st, 1, id);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_non_null(strstr(db_col_text(st, 0), "\nzsf\n"));
+	db_done(st);
+}
+
+/*
+ * The import's employment_upsert_in_tx: inserted, then unchanged, then
+ * updated on the natural key (worker, org_name, started_on); the worker's
+ * current organisation follows inside the caller's transaction; bad input
+ * writes nothing; a worker out of scope is not found.
+ */
+static void test_employment_upsert(void **state)
+{
+	struct fixture *f = *state;
+	struct err_report er = ERR_REPORT_INIT;
+	struct worker_input in = basic("李雷", number("440524", "19800808", 9), "441802");
+	struct employment_input e = { .org_name = "阳光社工", .post = "社工",
+				      .started_on = "2019-05-01" };
+	struct worker *w = malloc(sizeof(*w));
+	int64_t id;
+	int outcome = 0;
+
+	id = create_ok(f, &f->qc, &in);
+	assert_int_equal(db_begin(f->db), 0);
+	assert_int_equal(employment_upsert_in_tx(f->db, &f->qc, id, &e, &outcome, &er), SG_OK);
+	assert_int_equal(outcome, EMPLOYMENT_UPSERT_INSERTED);
+	assert_int_equal(employment_upsert_in_tx(f->db, &f->qc, id, &e, &outcome, &er), SG_OK);
+	assert_int_equal(outcome, EMPLOYMENT_UPSERT_UNCHANGED);
+	e.post = "督导";
+	assert_int_equal(employment_upsert_in_tx(f->db, &f->qc, id, &e, &outcome, &er), SG_OK);
+	assert_int_equal(outcome, EMPLOYMENT_UPSERT_UPDATED);
+	e.started_on = "2999-01-01";
+	assert_int_equal(employment_upsert_in_tx(f->db, &f->qc, id, &e, &outcome, &er),
+			 SG_ERR_INVALID);
+	assert_int_equal(outcome, 0);
+	er = (struct err_report)ERR_REPORT_INIT;
+	e.started_on = "2019-05-01";
+	assert_int_equal(employment_upsert_in_tx(f->db, &f->qx, id, &e, &outcome, &er),
+			 SG_ERR_NOT_FOUND);
+	er = (struct err_report)ERR_REPORT_INIT;
+	assert_int_equal(db_commit(f->db), 0);
+	assert_int_equal(worker_get(f->db, &f->qc, id, w, &er), SG_OK);
+	assert_string_equal(w->org_name, "阳光社工");
+	assert_string_equal(w->post, "督导");
+	assert_int_equal(audit_count(f, "worker.employment_add"), 0);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -705,6 +788,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reveal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_qualifications_and_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pinyin_and_reindex, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_employment_upsert, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

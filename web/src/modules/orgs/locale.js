@@ -14,6 +14,8 @@ export default {
       codeCharacter: '第 {n} 位字符不合法（不含 I、O、S、V、Z）',
       basic: '基本信息', ratings: '等级评估', addRating: '登记评估结果', score: '评估得分',
       evaluatedOn: '评估日期', validUntil: '有效期至', expired: '已过期', valid: '有效',
+      cutoffs: { menu: '等级评估标准', title: '等级评估标准（千分制）', least: '{grade} 最低分', hint: '各地评估标准不同：此处设置每个等级的最低得分（满分 1000），新登记的评估按此自动定级，已登记的等级不变。等级有效期 5 年。' },
+      staff: '在职人员', staffCount: '在职人数', staffName: '姓名', post: '岗位', since: '入职日期',
       noGrade: '未评估', gradeFromScore: '按得分自动定级', saved: '已保存', view: '查看',
       types: {
         private_non_enterprise: '社会服务机构（民办非企业单位）', social_group: '社会团体',
@@ -41,6 +43,8 @@ export default {
       codeCharacter: 'Character {n} is not allowed (no I, O, S, V, Z)',
       basic: 'Details', ratings: 'Ratings', addRating: 'Record a rating', score: 'Score',
       evaluatedOn: 'Evaluated on', validUntil: 'Valid until', expired: 'Expired', valid: 'Valid',
+      cutoffs: { menu: 'Rating cut-offs', title: 'Rating cut-offs (out of 1000)', least: 'Least for {grade}', hint: 'Localities differ: set the least score of each grade (out of 1000). New ratings are graded by it; recorded ones keep their grade. A grade is valid five years.' },
+      staff: 'Staff', staffCount: 'Staff', staffName: 'Name', post: 'Post', since: 'Since',
       noGrade: 'Not rated', gradeFromScore: 'From the score', saved: 'Saved', view: 'View',
       types: {
         private_non_enterprise: 'Social service organisation', social_group: 'Social group',
@@ -68,6 +72,8 @@ export default {
       codeCharacter: '第 {n} 位字元不合法（不含 I、O、S、V、Z）',
       basic: '基本資訊', ratings: '等級評估', addRating: '登記評估結果', score: '評估得分',
       evaluatedOn: '評估日期', validUntil: '有效期至', expired: '已過期', valid: '有效',
+      cutoffs: { menu: '等級評估標準', title: '等級評估標準（千分制）', least: '{grade} 最低分', hint: '各地評估標準不同：此處設定每個等級的最低得分（滿分 1000），新登記的評估按此自動定級，已登記的等級不變。等級有效期 5 年。' },
+      staff: '在職人員', staffCount: '在職人數', staffName: '姓名', post: '崗位', since: '入職日期',
       noGrade: '未評估', gradeFromScore: '按得分自動定級', saved: '已儲存', view: '查看',
       types: {
         private_non_enterprise: '社會服務機構（民辦非企業單位）', social_group: '社會團體',

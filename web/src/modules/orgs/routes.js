@@ -1,5 +1,5 @@
 // Organisations (机构): the list in the "机构与站点" menu group, with form and
-// detail pages reached from it.
+// detail pages reached from it; the rating cut-offs page (sysadmin edits).
 const ROLES = ['bureau', 'org', 'sysadmin'];
 
 export default {
@@ -8,6 +8,11 @@ export default {
     {
       path: 'orgs', name: 'orgs', component: () => import('./views/Orgs.vue'),
       meta: { title: 'orgs.menu', icon: 'OfficeBuilding', group: 'org', roles: ROLES, order: 40 },
+    },
+    {
+      path: 'orgs/rating-settings', name: 'org-rating-settings',
+      component: () => import('./views/OrgRatingSettings.vue'),
+      meta: { title: 'orgs.cutoffs.menu', icon: 'Medal', group: 'org', roles: ['sysadmin', 'bureau'], order: 49 },
     },
   ],
   details: [

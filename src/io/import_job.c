@@ -1,0 +1,419 @@
+/*
+ * import_job.c: imports as background jobs; see import_job.h.
+ *
+ * The upload is a file rather than a blob in the database: the reader
+ * streams it, and a 200 MB workbook never sits in a row or a WAL frame.
+ * The error report is written in its own transaction after the import's,
+ * so that a strict import rolled back still explains why.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "import_job.h"
+#include "import.h"
+#include "sheetw.h"
+#include "../core/log.h"
+#include "../core/banned.h"
+
+static const char *opt_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s && s[0] ? s : NULL;
+}
+
+static int encoding_parse(const char *s)
+{
+	if (!s || !strcmp(s, "auto"))
+		return SHEET_ENC_AUTO;
+	if (!strcmp(s, "utf-8") || !strcmp(s, "utf8"))
+		return SHEET_ENC_UTF8;
+	if (!strcmp(s, "gb18030") || !strcmp(s, "gbk"))
+		return SHEET_ENC_GB18030;
+	return -1;
+}
+
+sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
+		     const struct import_request *req, const void *data,
+		     size_t len, int64_t *job_id, struct err_report *er)
+{
+	const struct import_kind *k = import_kind_find(req->kind);
+	struct buf params = BUF_INIT(8192);
+	struct json_writer jw;
+	unsigned char rnd[12];
+	char path[4200], hex[25];
+	const char *p = data;
+	size_t left = len;
+	sg_err code = SG_OK;
+	int fd = -1;
+
+	*job_id = 0;
+	if (!k)
+		err_field(er, "kind", "unknown", "one of workers, population, orgs, employment");
+	if (req->mode && import_mode_parse(req->mode) < 0)
+		err_field(er, "mode", "invalid", "strict or skip-invalid");
+	if (encoding_parse(req->encoding) < 0)
+		err_field(er, "encoding", "invalid", "auto, utf-8 or gb18030");
+	if (er->nfields)
+		return SG_ERR_INVALID;
+	if (who->role != ROLE_SYSTEM && !role_in(who->role, k->roles))
+		return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not import %s",
+			       role_name(who->role), k->name);
+	if (len == 0)
+		return err_field(er, "file", "required", "the file is empty");
+	if (len > IMPORT_UPLOAD_MAX)
+		return err_set(er, SG_ERR_TOO_LARGE, "files up to %u MiB",
+			       IMPORT_UPLOAD_MAX >> 20);
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	if (snprintf(path, sizeof(path), "%s.upload-%s", db_path, hex) >= (int)sizeof(path))
+		return err_set(er, SG_ERR_IO, "database path too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
+	while (left) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			code = err_set(er, SG_ERR_IO, "cannot store the upload: %s",
+				       strerror(errno));
+			goto fail;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		code = err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+
+	jw_init(&jw, &params);
+	jw_obj_begin(&jw);
+	jw_kv_str(&jw, "kind", k->name);
+	jw_kv_str(&jw, "mode", import_mode_name((enum import_mode)
+						 (req->mode ? import_mode_parse(req->mode) : 0)));
+	jw_kv_str(&jw, "encoding", req->encoding ? req->encoding : "auto");
+	jw_kv_str(&jw, "sheet", req->sheet);
+	jw_kv_str(&jw, "file_name", req->file_name ? req->file_name : "upload");
+	jw_kv_str(&jw, "path", path);
+	jw_obj_end(&jw);
+	if (jw_finish(&jw)) {
+		code = err_set(er, SG_ERR_INVALID, "parameters too long");
+		goto fail;
+	}
+	if ((code = jobs_submit(db, who, "import", buf_cstr(&params), job_id, er)) != SG_OK)
+		goto fail;
+	buf_release(&params);
+	return SG_OK;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	buf_release(&params);
+	return code;
+}
+
+static void job_progress(int64_t done, int64_t total, void *arg)
+{
+	jobs_progress(arg, done, total);
+}
+
+static int job_stop(void *arg)
+{
+	(void)arg;
+	return jobs_should_stop();
+}
+
+/* The report tables, in one transaction of their own. */
+static sg_err store_report(db_t *db, int64_t job_id, const struct import_result *r,
+			   struct err_report *er)
+{
+	db_stmt_t *st;
+	int rc;
+
+	if ((rc = db_begin(db)) != 0)
+		return db_fail(db, rc, er);
+	st = db_prepare(db, "INSERT INTO import_reports (job_id, headers, problems_dropped)"
+			    " VALUES (?, ?, ?)");
+	if (!st)
+		goto fail;
+	db_bind_int(st, 1, job_id);
+	db_bind_text(st, 2, r->headers_json ? r->headers_json : "[]", -1);
+	db_bind_int(st, 3, r->problems_dropped);
+	rc = db_step(st);
+	db_done(st);
+	if (rc < 0)
+		goto fail;
+	for (size_t i = 0; i < r->nproblems; i++) {
+		const struct import_problem *p = &r->problems[i];
+
+		st = db_prepare(db, "INSERT INTO import_problems (job_id, seq, row, col, value,"
+				    " code, message) VALUES (?, ?, ?, ?, ?, ?, ?)");
+		if (!st)
+			goto fail;
+		db_bind_int(st, 1, job_id);
+		db_bind_int(st, 2, (int64_t)i);
+		db_bind_int(st, 3, (int64_t)p->row);
+		db_bind_text(st, 4, p->column, -1);
+		db_bind_text(st, 5, p->value ? p->value : "", -1);
+		db_bind_text(st, 6, p->code, -1);
+		db_bind_text(st, 7, p->message, -1);
+		rc = db_step(st);
+		db_done(st);
+		if (rc < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < r->nrejects; i++) {
+		st = db_prepare(db, "INSERT INTO import_rejects (job_id, row, cells)"
+				    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+		if (!st)
+			goto fail;
+		db_bind_int(st, 1, job_id);
+		db_bind_int(st, 2, (int64_t)r->rejects[i].row);
+		db_bind_text(st, 3, r->rejects[i].cells_json, -1);
+		rc = db_step(st);
+		db_done(st);
+		if (rc < 0)
+			goto fail;
+	}
+	if ((rc = db_commit(db)) != 0)
+		return db_fail(db, rc, er);
+	return SG_OK;
+fail:
+	db_rollback(db);
+	return db_fail(db, DB_ERR, er);
+}
+
+sg_err job_import(struct job_ctx *ctx, struct err_report *er)
+{
+	struct import_options opt = { .mode = IMPORT_STRICT };
+	struct import_result r;
+	json_t *params = ctx->params ? json_loads(ctx->params, 0, NULL) : NULL;
+	const char *path = opt_str(params, "path");
+	const char *kind = opt_str(params, "kind");
+	sg_err code;
+	int enc;
+
+	memset(&r, 0, sizeof(r));
+	if (!path || !kind) {
+		code = err_set(er, SG_ERR_INVALID, "import job without a file");
+		goto out;
+	}
+	opt.mode = (enum import_mode)(import_mode_parse(opt_str(params, "mode")) == IMPORT_SKIP_INVALID);
+	enc = encoding_parse(opt_str(params, "encoding"));
+	opt.encoding = enc < 0 ? SHEET_ENC_AUTO : (enum sheet_encoding)enc;
+	opt.sheet = opt_str(params, "sheet");
+	opt.file_name = opt_str(params, "file_name");
+	opt.progress = job_progress;
+	opt.should_stop = job_stop;
+	opt.arg = ctx;
+	if ((code = import_run(ctx->db, &ctx->who, kind, path, &opt, &r, er)) != SG_OK)
+		goto out;
+	if ((code = store_report(ctx->db, ctx->id, &r, er)) != SG_OK)
+		goto out;
+	import_result_json(&r, kind, &opt, &ctx->result);
+out:
+	if (path && unlink(path) != 0 && errno != ENOENT)
+		log_warn("import job %lld: cannot remove %s: %s", (long long)ctx->id, path,
+			 strerror(errno));
+	import_result_release(&r);
+	json_decref(params);
+	return code;
+}
+
+sg_err import_template_bytes(const char *kind, const char *format, const char *db_path,
+			     struct buf *out, struct err_report *er)
+{
+	enum sheetw_format f = format ? sheetw_format_parse(format) : SHEETW_CSV;
+	unsigned char rnd[8];
+	char path[4200], hex[17], chunk[8192];
+	sg_err code;
+	FILE *in;
+	size_t n;
+
+	if (!import_kind_find(kind))
+		return err_set(er, SG_ERR_NOT_FOUND, "no such import kind");
+	if (!f)
+		return err_field(er, "format", "invalid", "csv or xlsx");
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	if (snprintf(path, sizeof(path), "%s.template-%s", db_path, hex) >= (int)sizeof(path))
+		return err_set(er, SG_ERR_IO, "database path too long");
+	if ((code = import_template_write(kind, f, path, er)) != SG_OK) {
+		unlink(path);
+		return code;
+	}
+	if (!(in = fopen(path, "rb"))) {
+		unlink(path);
+		return err_set(er, SG_ERR_IO, "cannot read the template: %s", strerror(errno));
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		buf_add(out, chunk, n);
+	fclose(in);
+	unlink(path);
+	if (out->err)
+		return err_set(er, SG_ERR_TOO_LARGE, "template too large");
+	return SG_OK;
+}
+
+sg_err import_report_csv(db_t *db, const struct actor *who, int64_t id,
+			 struct buf *out, struct err_report *er)
+{
+	struct import_problem *p = NULL;
+	struct import_reject *rj = NULL;
+	size_t np = 0, nrj = 0, cap = 0;
+	struct job_info j;
+	char *headers = NULL;
+	db_stmt_t *st;
+	sg_err code = SG_OK;
+	int rc;
+
+	if ((code = jobs_get(db, who, id, &j, er)) != SG_OK)
+		return code;
+	rc = strcmp(j.kind, "import");
+	job_info_free(&j);
+	if (rc)
+		return err_set(er, SG_ERR_NOT_FOUND, "no such import");
+	st = db_prepare(db, "SELECT headers FROM import_reports WHERE job_id = ?");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		headers = strdup(db_col_text(st, 0));
+	db_done(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? db_fail(db, rc, er)
+			      : err_set(er, SG_ERR_NOT_FOUND, "this import has no report yet");
+	st = db_prepare(db, "SELECT row, col, value, code, message FROM import_problems"
+			    " WHERE job_id = ? ORDER BY seq");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (np == cap) {
+			void *n = realloc(p, (cap = cap ? cap * 2 : 64) * sizeof(*p));
+
+			if (!n) {
+				rc = DB_ERR;
+				break;
+			}
+			p = n;
+		}
+		memset(&p[np], 0, sizeof(p[np]));
+		p[np].row = (uint64_t)db_col_int(st, 0);
+		util_strlcpy(p[np].column, db_col_text(st, 1), sizeof(p[np].column));
+		p[np].value = strdup(db_col_text(st, 2));
+		util_strlcpy(p[np].code, db_col_text(st, 3), sizeof(p[np].code));
+		util_strlcpy(p[np].message, db_col_text(st, 4), sizeof(p[np].message));
+		np++;
+	}
+	db_done(st);
+	if (rc < 0) {
+		code = db_fail(db, rc, er);
+		goto out;
+	}
+	cap = 0;
+	st = db_prepare(db, "SELECT row, cells FROM import_rejects WHERE job_id = ? ORDER BY row");
+	if (!st) {
+		code = db_fail(db, DB_ERR, er);
+		goto out;
+	}
+	db_bind_int(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (nrj == cap) {
+			void *n = realloc(rj, (cap = cap ? cap * 2 : 64) * sizeof(*rj));
+
+			if (!n) {
+				rc = DB_ERR;
+				break;
+			}
+			rj = n;
+		}
+		rj[nrj].row = (uint64_t)db_col_int(st, 0);
+		rj[nrj].cells_json = strdup(db_col_text(st, 1));
+		nrj++;
+	}
+	db_done(st);
+	if (rc < 0) {
+		code = db_fail(db, rc, er);
+		goto out;
+	}
+	import_errors_csv(headers, p, np, rj, nrj, out);
+	if (out->err)
+		code = err_set(er, SG_ERR_TOO_LARGE, "the report is too large");
+out:
+	for (size_t i = 0; i < np; i++)
+		free(p[i].value);
+	for (size_t i = 0; i < nrj; i++)
+		free(rj[i].cells_json);
+	free(p);
+	free(rj);
+	free(headers);
+	return code;
+}
+
+sg_err import_list(db_t *db, const struct actor *who, int64_t offset,
+		   int64_t limit, struct json_writer *jw, int64_t *total,
+		   struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM jobs WHERE kind = 'import'"
+				       " AND user_id = ?");
+	int rc;
+
+	*total = 0;
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, who->user_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		*total = db_col_int(st, 0);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	st = db_prepare(db, "SELECT id, state, params, done, total, result, error, created_at,"
+			    " finished_at FROM jobs WHERE kind = 'import' AND user_id = ?"
+			    " ORDER BY id DESC LIMIT ? OFFSET ?");
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, who->user_id);
+	db_bind_int(st, 2, limit);
+	db_bind_int(st, 3, offset);
+	while ((rc = db_step(st)) == DB_ROW) {
+		json_t *params = json_loads(db_col_text(st, 2), 0, NULL);
+
+		jw_obj_begin(jw);
+		jw_kv_int(jw, "id", db_col_int(st, 0));
+		jw_kv_str(jw, "state", db_col_text(st, 1));
+		jw_kv_str(jw, "kind", opt_str(params, "kind"));
+		jw_kv_str(jw, "mode", opt_str(params, "mode"));
+		jw_kv_str(jw, "file_name", opt_str(params, "file_name"));
+		jw_kv_int(jw, "done", db_col_int(st, 3));
+		jw_kv_int(jw, "total", db_col_int(st, 4));
+		jw_key(jw, "result");
+		if (db_col_is_null(st, 5))
+			jw_null(jw);
+		else
+			jw_raw(jw, db_col_text(st, 5), db_col_len(st, 5));
+		jw_kv_str(jw, "error", db_col_is_null(st, 6) ? NULL : db_col_text(st, 6));
+		jw_kv_str(jw, "created_at", db_col_text(st, 7));
+		jw_kv_str(jw, "finished_at", db_col_is_null(st, 8) ? NULL : db_col_text(st, 8));
+		jw_obj_end(jw);
+		json_decref(params);
+	}
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}

@@ -1,0 +1,78 @@
+/*
+ * import_job.h: imports as background jobs (jobs.h kind "import"), their
+ * uploads, their error reports and the list of a user's imports.
+ *
+ * import_submit() stores the uploaded bytes in a file beside the database
+ * ("<db>.upload-<random>", mode 0600) and queues an "import" job whose
+ * params name the kind, mode, encoding, sheet, file name and that path.
+ * job_import() runs import_run() with the job's actor (so its scope
+ * applies), reports progress, writes the error report tables
+ * (migrations/sqlite/016_imports.sql) and removes the upload when it
+ * ends, whatever the outcome (a process killed mid-import leaves its
+ * upload behind; the job is marked failed at the next start).
+ *
+ * Visibility: a report or a list entry is the submitter's own (jobs_get()
+ * rules); anyone else gets SG_ERR_NOT_FOUND.
+ */
+#ifndef SG_IMPORT_JOB_H
+#define SG_IMPORT_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/buf.h"
+#include "../core/err.h"
+#include "../core/json.h"
+#include "../db/db.h"
+#include "../domain/actor.h"
+#include "../domain/jobs.h"
+
+#define IMPORT_UPLOAD_MAX (200u << 20)
+
+struct import_request {
+	const char *kind;       /* required */
+	const char *mode;       /* strict (default) | skip-invalid */
+	const char *encoding;   /* auto (default) | utf-8 | gb18030 */
+	const char *sheet;      /* or NULL */
+	const char *file_name;  /* as uploaded, for the audit record and the list */
+};
+
+/*
+ * Validate req (SG_ERR_INVALID naming the field), check who may import
+ * the kind (SG_ERR_FORBIDDEN), store data (len bytes, at most
+ * IMPORT_UPLOAD_MAX: SG_ERR_TOO_LARGE) beside db_path and queue the job.
+ * *job_id gets its id. The upload is removed again on any failure.
+ */
+sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
+		     const struct import_request *req, const void *data,
+		     size_t len, int64_t *job_id, struct err_report *er);
+
+/* The job function of kind "import" (listed in jobs.c). */
+sg_err job_import(struct job_ctx *ctx, struct err_report *er);
+
+/*
+ * The error report of import job id as CSV with BOM into out (see
+ * import_errors_csv()). SG_ERR_NOT_FOUND if who may not see the job or it
+ * has no report yet.
+ */
+sg_err import_report_csv(db_t *db, const struct actor *who, int64_t id,
+			 struct buf *out, struct err_report *er);
+
+/*
+ * The template of kind as "csv" or "xlsx" bytes into out (written to a
+ * temporary file beside db_path, read back and removed). SG_ERR_NOT_FOUND
+ * for an unknown kind, SG_ERR_INVALID (field "format") for another format.
+ */
+sg_err import_template_bytes(const char *kind, const char *format, const char *db_path,
+			     struct buf *out, struct err_report *er);
+
+/*
+ * who's own imports, newest first, each written as {id, state, kind,
+ * mode, file_name, done, total, result (object or null), error,
+ * created_at, finished_at}; *total counts them all.
+ */
+sg_err import_list(db_t *db, const struct actor *who, int64_t offset,
+		   int64_t limit, struct json_writer *jw, int64_t *total,
+		   struct err_report *er);
+
+#endif

@@ -1,0 +1,231 @@
+// List exports over HTTP (/api/v1/exports/{kind}) and `shegong export`:
+// the worker list with a filter as CSV (BOM, CRLF, Chinese headers) and
+// XLSX (a zip whose sheet holds the rows), ID numbers masked, the reveal
+// only with a reason and audited, region scope between 清城 441802 and
+// 清新 441803, formula escaping, the audit record with kind, filter, rows
+// and format, bad kinds/formats/filters, roles, and the CLI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '../lib/server.mjs';
+
+const PASSWORD = 'Export-Passw0rd!2026';
+const ID_A = '440524188001010014';
+const ID_B = '11010519491231002X';
+const ID_C = '440524199001010018';
+
+let srv, qc, qx, city, auditor, dir;
+
+function addUser(login, role, region) {
+  const args = ['user', 'add', login, '--role', role, '--password-stdin'];
+  if (region) args.push('--region', region);
+  const r = srv.cli(args, { stdin: PASSWORD + '\n' });
+  assert.equal(r.code, 0, r.stderr);
+}
+
+// Raw download with the client's cookie: {status, headers, bytes}.
+async function download(c, path) {
+  const res = await fetch(srv.url + path, { headers: { cookie: c.cookie } });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+// The cell texts of the first sheet of an XLSX, one array per row.
+function xlsxRows(bytes) {
+  const f = join(dir, 'x.xlsx');
+  writeFileSync(f, bytes);
+  const py = `
+import json, re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+x = z.read('xl/worksheets/sheet1.xml').decode()
+rows = []
+for r in re.findall(r'<row[^>]*>(.*?)</row>', x):
+    cells = re.findall(r'<c r="([A-Z]+)\\d+"[^>]*?(?:/>|>(.*?)</c>)', r)
+    out = []
+    for ref, body in cells:
+        col = 0
+        for ch in ref: col = col * 26 + ord(ch) - 64
+        while len(out) < col - 1: out.append('')
+        m = re.search(r'<t[^>]*>(.*?)</t>', body or '') or re.search(r'<v>(.*?)</v>', body or '')
+        out.append(m.group(1) if m else '')
+    rows.append(out)
+print(json.dumps(rows, ensure_ascii=False))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', py, f]).toString());
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'exports-test-'));
+  // downloads are capped (50,000 rows by default); 2 here, so the city
+  // bureau's three workers are over it
+  process.env.SHEGONG_EXPORT_MAX_ROWS = '2';
+  srv = await startServer({ regions: 'fixture' });
+  delete process.env.SHEGONG_EXPORT_MAX_ROWS;
+  addUser('city-bureau', 'bureau', '4418');
+  addUser('qc-bureau', 'bureau', '441802');
+  addUser('qx-bureau', 'bureau', '441803');
+  addUser('aud', 'auditor');
+  qc = await srv.loginAs('qc-bureau', PASSWORD);
+  city = await srv.loginAs('city-bureau', PASSWORD);
+  qx = await srv.loginAs('qx-bureau', PASSWORD);
+  auditor = await srv.loginAs('aud', PASSWORD);
+  for (const w of [
+    { name: '张三', id_number: ID_A, region_code: '441802006', org_name: '=HYPERLINK("http://evil")',
+      post: '+项目主管', service_fields: ['elderly', 'youth'] },
+    { name: '李四', id_number: ID_B, region_code: '441802' },
+  ]) {
+    const r = await qc.post('/api/v1/workers', w);
+    assert.equal(r.status, 201, r.text);
+  }
+  const r = await qx.post('/api/v1/workers', { name: '王五', id_number: ID_C, region_code: '441803' });
+  assert.equal(r.status, 201, r.text);
+});
+
+after(async () => {
+  await srv?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('CSV of the worker list: BOM, CRLF, Chinese headers, masked, escaped, filtered', async () => {
+  const r = await download(qc, '/api/v1/exports/workers?format=csv');
+  assert.equal(r.status, 200, r.bytes.toString());
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  const disp = r.headers.get('content-disposition');
+  assert.match(disp, /^attachment; filename="export\.csv"; filename\*=UTF-8''/);
+  assert.match(decodeURIComponent(disp.split("''")[1]), /^社工名单-\d{8}\.csv$/);
+  assert.deepEqual([...r.bytes.subarray(0, 3)], [0xEF, 0xBB, 0xBF]);
+  const text = r.bytes.subarray(3).toString();
+  const lines = text.split('\r\n');
+  assert.equal(lines.at(-1), '');
+  assert.match(lines[0], /^编号,姓名,公民身份号码,性别,出生日期/);
+  assert.equal(lines.length, 4, text); // header, two workers of 清城, ''
+  assert.ok(!text.includes('王五'), 'another district leaked');
+  assert.ok(text.includes('440524********0014'));
+  assert.ok(!text.includes(ID_A) && !text.includes(ID_B));
+  assert.ok(text.includes(`"'=HYPERLINK(""http://evil"")"`), text);
+  assert.ok(text.includes(',\'+项目主管,'), text);
+  assert.ok(text.includes('"elderly,youth"'), text);
+  assert.equal(r.headers.get('x-export-rows'), '2');
+
+  const f = await download(qc, '/api/v1/exports/workers?format=csv&q=' + encodeURIComponent('李四'));
+  assert.equal(f.status, 200);
+  const fl = f.bytes.subarray(3).toString().split('\r\n');
+  assert.equal(fl.length, 3);
+  assert.match(fl[1], /李四/);
+});
+
+test('XLSX of the worker list: a workbook whose sheet holds the filtered rows', async () => {
+  const r = await download(qc, '/api/v1/exports/workers?format=xlsx&region=441802006');
+  assert.equal(r.status, 200, r.bytes.toString());
+  assert.equal(r.headers.get('content-type'),
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.equal(r.bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  const rows = xlsxRows(r.bytes);
+  assert.equal(rows.length, 2, JSON.stringify(rows));
+  assert.equal(rows[0][1], '姓名');
+  assert.equal(rows[1][1], '张三');
+  assert.equal(rows[1][2], '440524********0014');
+  assert.ok(rows[1][10].startsWith("'="), rows[1][10]);
+  // default format is xlsx
+  const d = await download(qc, '/api/v1/exports/workers');
+  assert.equal(d.bytes.subarray(0, 2).toString('latin1'), 'PK');
+});
+
+test('scope: a district sees only its own workers; a region outside scope is refused', async () => {
+  const r = await download(qx, '/api/v1/exports/workers?format=csv');
+  const text = r.bytes.toString();
+  assert.ok(text.includes('王五') && !text.includes('张三'), text);
+  const out = await qx.get('/api/v1/exports/workers?format=csv&region=441802');
+  assert.ok([404, 422].includes(out.status), out.text);
+});
+
+test('reveal: only with a reason, numbers in clear, audited', async () => {
+  const noReason = await qc.get('/api/v1/exports/workers?format=csv&reveal=1');
+  assert.equal(noReason.status, 422, noReason.text);
+  const r = await download(qc, '/api/v1/exports/workers?format=csv&reveal=1&reason=' +
+    encodeURIComponent('年度普查核对'));
+  assert.equal(r.status, 200);
+  const text = r.bytes.toString();
+  assert.ok(text.includes(ID_A) && text.includes(ID_B), text);
+});
+
+test('every export is audited with kind, format, rows and filter', async () => {
+  const r = await auditor.get('/api/v1/audit?action=export&per_page=200');
+  assert.equal(r.status, 200, r.text);
+  const items = r.json.items;
+  assert.ok(items.length >= 6, r.text);
+  const details = items.map((i) => (typeof i.details === 'string' ? JSON.parse(i.details) : i.details));
+  const filtered = details.find((d) => d.filter && d.filter.region === '441802006');
+  assert.ok(filtered, r.text);
+  assert.equal(filtered.kind, 'workers');
+  assert.equal(filtered.format, 'xlsx');
+  assert.equal(filtered.rows, 1);
+  const revealed = details.find((d) => d.reveal === true);
+  assert.ok(revealed && revealed.reason === '年度普查核对', r.text);
+  assert.ok(!r.text.includes(ID_A));
+});
+
+test('over the download cap: 413 pointing to a narrower filter or the CLI, nothing audited', async () => {
+  const before = (await auditor.get('/api/v1/audit?action=export&per_page=200')).json.total;
+  const r = await city.get('/api/v1/exports/workers?format=csv');
+  assert.equal(r.status, 413, r.text);
+  assert.match(r.json.detail, /3 rows match; at most 2 .*shegong export/);
+  const ok = await download(city, '/api/v1/exports/workers?format=csv&region=441803');
+  assert.equal(ok.status, 200);
+  const after = (await auditor.get('/api/v1/audit?action=export&per_page=200')).json.total;
+  assert.equal(after, before + 1);
+});
+
+test('orgs: the organisation list exports through the same path', async () => {
+  const o = await qc.post('/api/v1/orgs', { name: '清远市清城区阳光社会工作服务中心',
+    credit_code: '51610700305332460K', type: 'private_non_enterprise', region_code: '441802',
+    legal_rep: '李明', founded_on: '2015-03-01', fields: ['elderly'] });
+  assert.equal(o.status, 201, o.text);
+  const r = await download(qc, '/api/v1/exports/orgs?format=csv');
+  assert.equal(r.status, 200, r.bytes.toString());
+  const lines = r.bytes.subarray(3).toString().split('\r\n');
+  assert.match(lines[0], /^编号,机构名称,统一社会信用代码/);
+  assert.match(lines[1], /阳光社会工作服务中心,51610700305332460K,private_non_enterprise/);
+  assert.match(decodeURIComponent(r.headers.get('content-disposition').split("''")[1]), /^社会工作服务机构-/);
+  const x = await download(qx, '/api/v1/exports/orgs?format=xlsx');
+  assert.equal(xlsxRows(x.bytes).length, 1); // header only: another district
+});
+
+test('bad requests: unknown kind, bad format, bad filter, role', async () => {
+  assert.equal((await qc.get('/api/v1/exports/nothing?format=csv')).status, 404);
+  const f = await qc.get('/api/v1/exports/workers?format=pdf');
+  assert.equal(f.status, 422);
+  assert.equal(f.json.errors[0].field, 'format');
+  const l = await qc.get('/api/v1/exports/workers?format=csv&level=wizard');
+  assert.equal(l.status, 422, l.text);
+  assert.equal(l.json.errors[0].field, 'level');
+  assert.equal((await auditor.get('/api/v1/exports/workers?format=csv')).status, 403);
+  const kinds = await qc.get('/api/v1/exports');
+  assert.equal(kinds.status, 200);
+  assert.ok(kinds.json.items.some((k) => k.kind === 'workers' && k.columns.length > 5));
+});
+
+test('CLI: shegong export workers to CSV and XLSX, with filters and failures', () => {
+  const csv = join(dir, 'w.csv');
+  let r = srv.cli(['export', 'workers', '--format', 'csv', '-o', csv, '--region', '441803']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /workers: 1 rows/);
+  const text = readFileSync(csv).subarray(3).toString();
+  assert.ok(text.includes('王五') && !text.includes('张三'));
+  const xlsx = join(dir, 'w.xlsx');
+  r = srv.cli(['export', 'workers', '--format', 'xlsx', '-o', xlsx, '--names']);
+  assert.equal(r.code, 0, r.stderr);
+  const rows = xlsxRows(readFileSync(xlsx));
+  assert.equal(rows.length, 4);
+  assert.equal(rows[0][2], 'id_number');
+  r = srv.cli(['export', 'nothing', '--format', 'csv', '-o', csv]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /^shegong: .*nothing/);
+  r = srv.cli(['export', 'workers', '--format', 'pdf', '-o', csv]);
+  assert.notEqual(r.code, 0);
+  r = srv.cli(['export', 'workers', '--format', 'csv', '-o', csv, '--level', 'wizard']);
+  assert.notEqual(r.code, 0);
+  assert.equal(r.stderr.trim().split('\n').length >= 1, true);
+});

@@ -1,0 +1,105 @@
+// Browser test of the shared export button (components/ExportButton.vue) on
+// the worker list: a district bureau filters the list, exports it as CSV
+// and as XLSX, and gets files named in Chinese that hold the filtered rows
+// with the ID numbers masked; no page errors or CSP violations.
+//
+// Needs build/shegong (or SHEGONG_BIN) and a built web UI (web/dist or
+// SHEGONG_WEB_DIST).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, repoRoot } from '../lib/server.mjs';
+
+const require = createRequire(join(repoRoot, 'web/package.json'));
+const { chromium } = require('playwright-core');
+
+const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const STEP = 45000;
+const PASSWORD = 'Export-Passw0rd!2026';
+
+let srv, ctx, profileDir, dir;
+const problems = [];
+
+before(async () => {
+  const web = process.env.SHEGONG_WEB_DIST || join(repoRoot, 'web/dist');
+  assert.ok(existsSync(join(web, 'index.html')), `${web} is missing: run make web`);
+  srv = await startServer({ regions: 'fixture' });
+  const r = srv.cli(['user', 'add', 'e2e_export', '--role', 'bureau', '--region', '441802',
+    '--password-stdin'], { stdin: PASSWORD + '\n' });
+  assert.equal(r.code, 0, r.stderr);
+  const c = await srv.loginAs('e2e_export', PASSWORD);
+  for (const w of [{ name: '陈思远', id_number: '440524188001010014', region_code: '441802' },
+    { name: '林晓', id_number: '11010519491231002X', region_code: '441802' }]) {
+    const x = await c.post('/api/v1/workers', w);
+    assert.equal(x.status, 201, x.text);
+  }
+  dir = mkdtempSync(join(tmpdir(), 'shegong-e2e-export-'));
+  profileDir = mkdtempSync(join(tmpdir(), 'shegong-e2e-chromium-'));
+  ctx = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+  });
+});
+
+after(async () => {
+  if (ctx) await ctx.close();
+  for (const d of [profileDir, dir]) if (d) rmSync(d, { recursive: true, force: true });
+  if (srv) await srv.stop();
+});
+
+test('export the filtered worker list as CSV and XLSX', async () => {
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(STEP);
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  try {
+    await page.goto(srv.url + '/#/login');
+    await page.waitForSelector('input[name=login]');
+    await page.fill('input[name=login]', 'e2e_export');
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('[data-test=login-submit]');
+    await page.locator('[data-test=welcome]').waitFor();
+    await page.goto(srv.url + '/#/workers');
+    await page.locator('.el-table__row', { hasText: '林晓' }).waitFor();
+    await page.fill('input[name=q]', '陈思远');
+    await page.click('[data-test=worker-search]');
+    await page.locator('.el-table__row', { hasText: '林晓' }).waitFor({ state: 'detached' });
+
+    await page.click('[data-test=export-button] button');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test=export-csv]:visible').click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /^社工名单-\d{8}\.csv$/);
+    const file = join(dir, 'w.csv');
+    await csv.saveAs(file);
+    const text = readFileSync(file).subarray(3).toString();
+    assert.ok(text.includes('陈思远') && !text.includes('林晓'), text);
+    assert.ok(text.includes('440524********0014'), text);
+    await page.locator('.el-message--success').first().waitFor();
+
+    await page.click('[data-test=export-button] button');
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test=export-xlsx]:visible').click(),
+    ]);
+    assert.match(xlsx.suggestedFilename(), /^社工名单-\d{8}\.xlsx$/);
+    const xf = join(dir, 'w.xlsx');
+    await xlsx.saveAs(xf);
+    assert.equal(readFileSync(xf).subarray(0, 2).toString('latin1'), 'PK');
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    const shot = join(tmpdir(), 'shegong-e2e-exports.png');
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    e.message += `\n(screenshot: ${shot})`;
+    throw e;
+  }
+});
