@@ -31,7 +31,9 @@ before(async () => {
   const g = spawnSync(gen, ['--shape', 'qingyuan', '--seed', '2019', '--regions-dir',
     fullRegions, '--out', dir], { encoding: 'utf8' });
   assert.equal(g.status, 0, g.stderr);
-  srv = await startServer({ regions: 'full' });
+  // the imports below take minutes under a sanitizer on a busy machine: keep
+  // pooled keep-alive connections from timing out meanwhile
+  srv = await startServer({ regions: 'full', serveArgs: ['--idle-timeout', '120'] });
   const add = srv.cli(['user', 'add', 'bureau_qy', '--role', 'bureau', '--region', '4418',
     '--password-stdin'], { stdin: BUREAU_PW + '\n' });
   assert.equal(add.code, 0, add.stderr);
