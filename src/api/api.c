@@ -22,6 +22,8 @@ const struct route_table *const api_tables[] = {
 	&api_demo_routes,
 	&api_import_routes,
 	&api_export_routes,
+	&api_station_routes,
+	&api_post_routes,
 };
 
 const size_t api_table_count = sizeof(api_tables) / sizeof(api_tables[0]);

@@ -27,6 +27,8 @@ extern const struct route_table api_public_region_routes; /* /public/regions */
 extern const struct route_table api_import_routes; /* /imports */
 extern const struct route_table api_demo_routes; /* /demo: the synthetic-data banner */
 extern const struct route_table api_export_routes; /* /exports */
+extern const struct route_table api_station_routes; /* /stations, /coverage */
+extern const struct route_table api_post_routes;   /* /posts */
 
 extern const struct route_table *const api_tables[];
 extern const size_t api_table_count;

@@ -79,6 +79,17 @@ int buf_addch(struct buf *b, char c)
 	return buf_add(b, &c, 1);
 }
 
+int buf_add_like_pattern(struct buf *b, const char *q)
+{
+	buf_addch(b, '%');
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, *q);
+	}
+	return buf_addch(b, '%');
+}
+
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -42,6 +42,12 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
+/*
+ * Append "%q%" for SQL `LIKE ? ESCAPE '\'`: q found anywhere, its own %,
+ * _ and \ taken literally.
+ */
+int buf_add_like_pattern(struct buf *b, const char *q);
+
 /* Contents as a C string; "" for an empty buffer. */
 const char *buf_cstr(const struct buf *b);
 /* Hand the memory to the caller (free() it); buffer becomes empty. */

@@ -202,3 +202,11 @@ void jw_kv_null(struct json_writer *jw, const char *key)
 	jw_key(jw, key);
 	jw_null(jw);
 }
+
+void jw_kv_str_opt(struct json_writer *jw, const char *key, const char *s)
+{
+	if (s && *s)
+		jw_kv_str(jw, key, s);
+	else
+		jw_kv_null(jw, key);
+}

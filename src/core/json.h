@@ -60,6 +60,8 @@ void jw_kv_str(struct json_writer *jw, const char *key, const char *s);
 void jw_kv_int(struct json_writer *jw, const char *key, int64_t v);
 void jw_kv_bool(struct json_writer *jw, const char *key, int v);
 void jw_kv_null(struct json_writer *jw, const char *key);
+/* s as a string, or null when s is NULL or "" (optional text fields). */
+void jw_kv_str_opt(struct json_writer *jw, const char *key, const char *s);
 
 /* Append s as a JSON string literal (with quotes) to b; for other writers. */
 int json_quote(struct buf *b, const char *s, size_t len);

@@ -87,3 +87,17 @@ int util_streq_ct(const char *a, const char *b)
 		return 0;
 	return sodium_memcmp(a, b, la) == 0;
 }
+
+int util_reserve(void **items, size_t *cap, size_t count, size_t size)
+{
+	size_t grown = *cap ? *cap * 2 : 16;
+	void *p;
+
+	if (count < *cap)
+		return 0;
+	if (grown > SIZE_MAX / size || !(p = realloc(*items, grown * size)))
+		return -1;
+	*items = p;
+	*cap = grown;
+	return 0;
+}

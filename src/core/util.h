@@ -33,6 +33,15 @@ int util_parse_int(const char *s, int64_t min, int64_t max, int64_t *out);
 /* snprintf("%s") into a fixed array: truncates, always terminates. */
 void util_strlcpy(char *dst, const char *src, size_t size);
 
+/*
+ * Room for one more element in a growing array of *cap elements holding
+ * count (doubling, from 16): 0, or -1 out of memory with *items unchanged
+ * and still the caller's. Use through UTIL_RESERVE(array, cap, count).
+ */
+int util_reserve(void **items, size_t *cap, size_t count, size_t size);
+#define UTIL_RESERVE(array, cap, count) \
+	util_reserve((void **)&(array), &(cap), (count), sizeof(*(array)))
+
 /* Constant-time comparison of two NUL-terminated strings. */
 int util_streq_ct(const char *a, const char *b);
 

@@ -74,6 +74,8 @@ int db_bind_int(db_stmt_t *st, int idx, int64_t v);
 int db_bind_double(db_stmt_t *st, int idx, double v);
 int db_bind_blob(db_stmt_t *st, int idx, const void *p, size_t len);
 int db_bind_null(db_stmt_t *st, int idx);
+/* Text, or SQL NULL when s is NULL or "": optional text columns store NULL. */
+int db_bind_text_opt(db_stmt_t *st, int idx, const char *s);
 
 /* One step: DB_ROW, DB_DONE or a negative enum db_step_result. */
 int db_step(db_stmt_t *st);
@@ -86,6 +88,8 @@ double db_col_double(db_stmt_t *st, int col);
 const void *db_col_blob(db_stmt_t *st, int col);
 int db_col_is_null(db_stmt_t *st, int col);
 int db_col_count(db_stmt_t *st);
+/* Copy a text column into dst (size bytes, truncated); "" for NULL. */
+void db_col_copy(db_stmt_t *st, int col, char *dst, size_t size);
 
 /*
  * Convenience for statements without result rows: bind nothing, step to

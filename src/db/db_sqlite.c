@@ -221,6 +221,11 @@ int db_bind_null(db_stmt_t *s, int idx)
 	return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : DB_ERR;
 }
 
+int db_bind_text_opt(db_stmt_t *s, int idx, const char *text)
+{
+	return text && *text ? db_bind_text(s, idx, text, -1) : db_bind_null(s, idx);
+}
+
 static int map_rc(db_t *db, int rc)
 {
 	switch (rc) {
@@ -285,6 +290,13 @@ int db_col_is_null(db_stmt_t *s, int col)
 int db_col_count(db_stmt_t *s)
 {
 	return sqlite3_column_count(s->st);
+}
+
+void db_col_copy(db_stmt_t *s, int col, char *dst, size_t size)
+{
+	const char *text = db_col_text(s, col);
+
+	util_strlcpy(dst, text ? text : "", size);
 }
 
 int db_exec(db_t *db, const char *sql)

@@ -64,81 +64,55 @@ static sg_err forbidden(const struct actor *who, struct err_report *er)
 	" LEFT JOIN org_ratings g ON g.id = (SELECT id FROM org_ratings" \
 	"   WHERE org_id = o.id ORDER BY evaluated_on DESC, id DESC LIMIT 1)"
 
-static void col_copy(db_stmt_t *st, int col, char *dst, size_t size)
-{
-	const char *s = db_col_text(st, col);
-
-	util_strlcpy(dst, s ? s : "", size);
-}
-
 static void read_org(db_stmt_t *st, const char *today, struct org *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->id = db_col_int(st, 0);
-	col_copy(st, 1, o->name, sizeof(o->name));
-	col_copy(st, 2, o->credit_code, sizeof(o->credit_code));
-	col_copy(st, 3, o->credit_override_reason, sizeof(o->credit_override_reason));
-	col_copy(st, 4, o->type, sizeof(o->type));
-	col_copy(st, 5, o->authority, sizeof(o->authority));
-	col_copy(st, 6, o->region_code, sizeof(o->region_code));
-	col_copy(st, 7, o->region_name, sizeof(o->region_name));
-	col_copy(st, 8, o->address, sizeof(o->address));
-	col_copy(st, 9, o->legal_rep, sizeof(o->legal_rep));
-	col_copy(st, 10, o->founded_on, sizeof(o->founded_on));
-	col_copy(st, 11, o->contact_name, sizeof(o->contact_name));
-	col_copy(st, 12, o->contact_phone, sizeof(o->contact_phone));
-	col_copy(st, 13, o->fields, sizeof(o->fields));
-	col_copy(st, 14, o->status, sizeof(o->status));
-	col_copy(st, 15, o->created_at, sizeof(o->created_at));
-	col_copy(st, 16, o->updated_at, sizeof(o->updated_at));
+	db_col_copy(st, 1, o->name, sizeof(o->name));
+	db_col_copy(st, 2, o->credit_code, sizeof(o->credit_code));
+	db_col_copy(st, 3, o->credit_override_reason, sizeof(o->credit_override_reason));
+	db_col_copy(st, 4, o->type, sizeof(o->type));
+	db_col_copy(st, 5, o->authority, sizeof(o->authority));
+	db_col_copy(st, 6, o->region_code, sizeof(o->region_code));
+	db_col_copy(st, 7, o->region_name, sizeof(o->region_name));
+	db_col_copy(st, 8, o->address, sizeof(o->address));
+	db_col_copy(st, 9, o->legal_rep, sizeof(o->legal_rep));
+	db_col_copy(st, 10, o->founded_on, sizeof(o->founded_on));
+	db_col_copy(st, 11, o->contact_name, sizeof(o->contact_name));
+	db_col_copy(st, 12, o->contact_phone, sizeof(o->contact_phone));
+	db_col_copy(st, 13, o->fields, sizeof(o->fields));
+	db_col_copy(st, 14, o->status, sizeof(o->status));
+	db_col_copy(st, 15, o->created_at, sizeof(o->created_at));
+	db_col_copy(st, 16, o->updated_at, sizeof(o->updated_at));
 	o->grade = (int)db_col_int(st, 17);
-	col_copy(st, 18, o->grade_valid_until, sizeof(o->grade_valid_until));
+	db_col_copy(st, 18, o->grade_valid_until, sizeof(o->grade_valid_until));
 	o->grade_expired = o->grade && strcmp(o->grade_valid_until, today) < 0;
 	o->staff_count = db_col_int(st, 19);
 }
 
-static void kv_opt(struct json_writer *jw, const char *key, const char *s)
-{
-	if (*s)
-		jw_kv_str(jw, key, s);
-	else
-		jw_kv_null(jw, key);
-}
-
 void org_write_json(struct json_writer *jw, const struct org *o)
 {
-	const char *p;
-
 	jw_obj_begin(jw);
 	jw_kv_int(jw, "id", o->id);
 	jw_kv_str(jw, "name", o->name);
 	jw_kv_str(jw, "credit_code", o->credit_code);
-	kv_opt(jw, "credit_override_reason", o->credit_override_reason);
+	jw_kv_str_opt(jw, "credit_override_reason", o->credit_override_reason);
 	jw_kv_str(jw, "type", o->type);
 	jw_kv_str(jw, "authority", o->authority);
 	jw_kv_str(jw, "region_code", o->region_code);
 	jw_kv_str(jw, "region_name", o->region_name);
-	kv_opt(jw, "address", o->address);
-	kv_opt(jw, "legal_rep", o->legal_rep);
-	kv_opt(jw, "founded_on", o->founded_on);
-	kv_opt(jw, "contact_name", o->contact_name);
-	kv_opt(jw, "contact_phone", o->contact_phone);
-	jw_key(jw, "fields");
-	jw_arr_begin(jw);
-	for (p = o->fields; *p;) {
-		size_t n = strcspn(p, ",");
-
-		if (n)
-			jw_strn(jw, p, n);
-		p += n + (p[n] == ',');
-	}
-	jw_arr_end(jw);
+	jw_kv_str_opt(jw, "address", o->address);
+	jw_kv_str_opt(jw, "legal_rep", o->legal_rep);
+	jw_kv_str_opt(jw, "founded_on", o->founded_on);
+	jw_kv_str_opt(jw, "contact_name", o->contact_name);
+	jw_kv_str_opt(jw, "contact_phone", o->contact_phone);
+	worker_fields_write_json(jw, "fields", o->fields);
 	jw_kv_str(jw, "status", o->status);
 	if (o->grade)
 		jw_kv_int(jw, "grade", o->grade);
 	else
 		jw_kv_null(jw, "grade");
-	kv_opt(jw, "grade_valid_until", o->grade_valid_until);
+	jw_kv_str_opt(jw, "grade_valid_until", o->grade_valid_until);
 	jw_kv_bool(jw, "grade_expired", o->grade_expired);
 	jw_kv_int(jw, "staff_count", o->staff_count);
 	jw_kv_str(jw, "created_at", o->created_at);
@@ -232,13 +206,11 @@ static void check_input(db_t *db, const struct actor *who, const struct org_inpu
 			      ORG_REASON_MAX_CHARS, er);
 	if (in->founded_on && *in->founded_on && !input_date_valid(in->founded_on))
 		err_field(er, "founded_on", "invalid", "a date YYYY-MM-DD");
-	for (size_t i = 0; in->has_fields && i < in->nfields; i++) {
-		if (worker_field_index(in->fields[i]) < 0) {
-			err_field(er, "fields", "unknown", "unknown service field '%s'",
-				  in->fields[i]);
-			break;
-		}
-		buf_printf(&v->fields, "%s%s", v->fields.len ? "," : "", in->fields[i]);
+	if (in->has_fields) {
+		const char *bad;
+
+		if (worker_fields_join(in->fields, in->nfields, &v->fields, &bad))
+			err_field(er, "fields", "unknown", "unknown service field '%s'", bad);
 	}
 	if (!code || !*code) {
 		err_field(er, "credit_code", "required", "credit_code is required");
@@ -333,15 +305,6 @@ static const char *in_text(const struct org_input *in, size_t i)
 }
 
 
-/* NULL for an absent or empty optional text: stored as NULL. */
-static void bind_opt(db_stmt_t *st, int idx, const char *s)
-{
-	if (s && *s)
-		db_bind_text(st, idx, s, -1);
-	else
-		db_bind_null(st, idx);
-}
-
 /* INSERT in (checked into v) inside the caller's transaction. */
 static sg_err insert_row(db_t *db, const struct org_input *in, const struct values *v,
 			 int64_t *id, struct err_report *er)
@@ -359,15 +322,15 @@ static sg_err insert_row(db_t *db, const struct org_input *in, const struct valu
 		return db_fail(db, DB_ERR, er);
 	db_bind_text(st, 1, in->name, -1);
 	db_bind_text(st, 2, v->credit_code, -1);
-	bind_opt(st, 3, in->credit_override_reason);
+	db_bind_text_opt(st, 3, in->credit_override_reason);
 	db_bind_text(st, 4, in->type, -1);
 	db_bind_text(st, 5, v->authority, -1);
 	db_bind_text(st, 6, in->region_code, -1);
-	bind_opt(st, 7, in->address);
-	bind_opt(st, 8, in->legal_rep);
-	bind_opt(st, 9, in->founded_on);
-	bind_opt(st, 10, in->contact_name);
-	bind_opt(st, 11, in->contact_phone);
+	db_bind_text_opt(st, 7, in->address);
+	db_bind_text_opt(st, 8, in->legal_rep);
+	db_bind_text_opt(st, 9, in->founded_on);
+	db_bind_text_opt(st, 10, in->contact_name);
+	db_bind_text_opt(st, 11, in->contact_phone);
 	db_bind_text(st, 12, buf_cstr(&v->fields), -1);
 	db_bind_text(st, 13, in->status ? in->status : "active", -1);
 	db_bind_text(st, 14, now, -1);
@@ -429,7 +392,7 @@ static sg_err update_row(db_t *db, int64_t id, const struct org_input *in,
 		const char *s = in_text(in, i);
 
 		if (s && strcmp(s, (const char *)cur + text_cols[i].org_offset))
-			bind_opt(st, idx++, s);
+			db_bind_text_opt(st, idx++, s);
 	}
 	if (fields_changed)
 		db_bind_text(st, idx++, buf_cstr(&v->fields), -1);
@@ -630,15 +593,8 @@ sg_err org_list(db_t *db, const struct actor *who, const struct org_filter *f,
 		return err_field(er, "region", "unknown", "region outside your scope");
 	region_prefix_range(region, lo, hi);
 	registration_today(today);
-	if (f->q && *f->q) {
-		buf_addch(&like, '%');
-		for (const char *p = f->q; *p; p++) {
-			if (*p == '%' || *p == '_' || *p == '\\')
-				buf_addch(&like, '\\');
-			buf_addch(&like, *p);
-		}
-		buf_addch(&like, '%');
-	}
+	if (f->q && *f->q)
+		buf_add_like_pattern(&like, f->q);
 	/*
 	 * One statement, the filters as "? IS NULL OR ..." so that nothing is
 	 * ever formatted into it; count(*) OVER () gives the total with the page.
@@ -657,9 +613,9 @@ sg_err org_list(db_t *db, const struct actor *who, const struct org_filter *f,
 	}
 	db_bind_text(st, 1, lo, -1);
 	db_bind_text(st, 2, hi, -1);
-	bind_opt(st, 3, like.len ? buf_cstr(&like) : NULL);
-	bind_opt(st, 4, f->type);
-	bind_opt(st, 5, f->status);
+	db_bind_text_opt(st, 3, like.len ? buf_cstr(&like) : NULL);
+	db_bind_text_opt(st, 4, f->type);
+	db_bind_text_opt(st, 5, f->status);
 	db_bind_int(st, 6, f->grade);
 	db_bind_int(st, 7, f->limit);
 	db_bind_int(st, 8, f->offset);
@@ -925,8 +881,8 @@ sg_err org_ratings(db_t *db, const struct actor *who, int64_t org_id,
 		r->id = db_col_int(st, 0);
 		r->grade = (int)db_col_int(st, 1);
 		r->score = db_col_is_null(st, 2) ? NAN : db_col_double(st, 2);
-		col_copy(st, 3, r->evaluated_on, sizeof(r->evaluated_on));
-		col_copy(st, 4, r->valid_until, sizeof(r->valid_until));
+		db_col_copy(st, 3, r->evaluated_on, sizeof(r->evaluated_on));
+		db_col_copy(st, 4, r->valid_until, sizeof(r->valid_until));
 		r->expired = strcmp(r->valid_until, today) < 0;
 	}
 	db_done(st);
@@ -981,10 +937,10 @@ sg_err org_staff(db_t *db, const struct actor *who, int64_t org_id,
 		}
 		m = &(*items)[(*count)++];
 		m->worker_id = db_col_int(st, 0);
-		col_copy(st, 1, m->name, sizeof(m->name));
+		db_col_copy(st, 1, m->name, sizeof(m->name));
 		m->level = (int)db_col_int(st, 2);
-		col_copy(st, 3, m->post, sizeof(m->post));
-		col_copy(st, 4, m->started_on, sizeof(m->started_on));
+		db_col_copy(st, 3, m->post, sizeof(m->post));
+		db_col_copy(st, 4, m->started_on, sizeof(m->started_on));
 		if (m->level >= 0 && m->level <= 3)
 			by_level[m->level]++;
 	}

@@ -124,6 +124,34 @@ int worker_field_index(const char *code)
 	return -1;
 }
 
+int worker_fields_join(const char *const *codes, size_t n, struct buf *out,
+		       const char **bad)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (worker_field_index(codes[i]) < 0) {
+			*bad = codes[i];
+			return -1;
+		}
+		buf_printf(out, "%s%s", out->len ? "," : "", codes[i]);
+	}
+	return 0;
+}
+
+void worker_fields_write_json(struct json_writer *jw, const char *key,
+			      const char *joined)
+{
+	jw_key(jw, key);
+	jw_arr_begin(jw);
+	for (const char *p = joined; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n)
+			jw_strn(jw, p, n);
+		p += n + (p[n] == ',');
+	}
+	jw_arr_end(jw);
+}
+
 /* ---- Traditional -> Simplified ------------------------------------------------ */
 
 static pthread_once_t cc_once = PTHREAD_ONCE_INIT;

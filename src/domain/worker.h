@@ -82,6 +82,16 @@ struct worker_field_def {
 const struct worker_field_def *worker_fields(size_t *count);
 /* Index of a field code in the table, or -1. */
 int worker_field_index(const char *code);
+/*
+ * Other records (organisations, stations) keep their field codes as one
+ * comma-joined text. Join codes onto out in the order given; -1 with *bad
+ * the first unknown code.
+ */
+int worker_fields_join(const char *const *codes, size_t n, struct buf *out,
+		       const char **bad);
+/* A comma-joined list as the JSON array of its codes, under key. */
+void worker_fields_write_json(struct json_writer *jw, const char *key,
+			      const char *joined);
 
 #define WORKER_NAME_SIZE (WORKER_NAME_MAX_CHARS * 4 + 1)
 #define WORKER_ORG_NAME_SIZE (WORKER_ORG_NAME_MAX_CHARS * 4 + 1)
