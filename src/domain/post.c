@@ -86,7 +86,7 @@ static const struct dbrow_column columns[] = {
 	"SELECT p.title, p.unit_type, p.org_id, p.unit_name, p.field, p.required_level," \
 	" p.region_code, p.purchased, p.status," \
 	" p.id, o.name, r.name, p.worker_id, w.name, p.filled_since, p.created_at," \
-	" p.updated_at"
+	" p.updated_at, o.credit_code"
 #define POST_FROM \
 	" FROM posts p LEFT JOIN regions r ON r.code = p.region_code" \
 	" LEFT JOIN orgs o ON o.id = p.org_id LEFT JOIN workers w ON w.id = p.worker_id"
@@ -105,6 +105,7 @@ static void read_post(db_stmt_t *st, struct post *p)
 	db_col_copy(st, NCOLUMNS + 5, p->filled_since, sizeof(p->filled_since));
 	db_col_copy(st, NCOLUMNS + 6, p->created_at, sizeof(p->created_at));
 	db_col_copy(st, NCOLUMNS + 7, p->updated_at, sizeof(p->updated_at));
+	db_col_copy(st, NCOLUMNS + 8, p->org_credit_code, sizeof(p->org_credit_code));
 }
 
 static void kv_id_opt(struct json_writer *jw, const char *key, int64_t id)
@@ -486,6 +487,18 @@ static sg_err check_fill(db_t *db, const struct actor *who, const struct post *c
 	return SG_OK;
 }
 
+/* Check and record a fill of cur inside the caller's transaction. */
+static sg_err fill_in_tx(db_t *db, const struct actor *who, const struct post *cur,
+			 int64_t worker_id, const char *since, struct err_report *er)
+{
+	if (check_fill(db, who, cur, worker_id, since, er) != SG_OK ||
+	    set_holder(db, cur->id, worker_id, since, er) != SG_OK ||
+	    fills_write(db, "INSERT INTO post_fills (post_id, worker_id, since)"
+			    " VALUES (?1, ?2, ?3)", cur->id, worker_id, since, er) != SG_OK)
+		return er->code;
+	return SG_OK;
+}
+
 sg_err post_fill(db_t *db, const struct actor *who, int64_t id, int64_t worker_id,
 		 const char *since, struct err_report *er)
 {
@@ -504,10 +517,7 @@ sg_err post_fill(db_t *db, const struct actor *who, int64_t id, int64_t worker_i
 	}
 	snprintf(details, sizeof(details), "{\"worker_id\":%lld}", (long long)worker_id);
 	if ((code = post_get(db, who, id, cur, er)) != SG_OK ||
-	    (code = check_fill(db, who, cur, worker_id, since, er)) != SG_OK ||
-	    (code = set_holder(db, id, worker_id, since, er)) != SG_OK ||
-	    (code = fills_write(db, "INSERT INTO post_fills (post_id, worker_id, since)"
-				    " VALUES (?1, ?2, ?3)", id, worker_id, since, er)) != SG_OK ||
+	    (code = fill_in_tx(db, who, cur, worker_id, since, er)) != SG_OK ||
 	    (code = audit_object(db, who, "post.fill", "post", id, AUDIT_SUCCESS, details,
 				 er)) != SG_OK) {
 		db_rollback(db);
@@ -618,6 +628,88 @@ sg_err post_history(db_t *db, const struct actor *who, int64_t id,
 	return code;
 }
 
+/* ---- import ---------------------------------------------------------------- */
+
+/* The id of the post keyed like in (0 none). */
+static sg_err find_by_key(db_t *db, const struct post_input *in, int64_t *id,
+			  struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id FROM posts WHERE region_code = ? AND title = ?"
+				       " AND coalesce(org_id, 0) = ? AND coalesce(unit_name, '') = ?"
+				       " ORDER BY id LIMIT 1");
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_text(st, 1, in->region_code, -1);
+	db_bind_text(st, 2, in->title, -1);
+	db_bind_int(st, 3, in->org_id > 0 ? in->org_id : 0);
+	db_bind_text(st, 4, in->unit_name ? in->unit_name : "", -1);
+	rc = db_step(st);
+	*id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}
+
+sg_err post_upsert_in_tx(db_t *db, const struct actor *who, const struct post_input *in,
+			 int64_t worker_id, const char *since,
+			 enum post_upsert_outcome *outcome, int64_t *id,
+			 struct err_report *er)
+{
+	struct post *cur = malloc(sizeof(*cur)), *next = malloc(sizeof(*next));
+	struct buf changed = BUF_INIT(512);
+	int exists = 0, wrote = 0;
+	sg_err code = SG_OK;
+
+	*outcome = POST_UPSERT_UNCHANGED;
+	*id = 0;
+	if (!cur || !next) {
+		code = err_set(er, SG_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (!may_write(who)) {
+		code = forbidden(who, er);
+		goto out;
+	}
+	if (in->region_code && in->title &&
+	    (code = find_by_key(db, in, id, er)) != SG_OK)
+		goto out;
+	if (*id && actor_in_scope(who, in->region_code)) {
+		if ((code = fetch(db, *id, cur, er)) != SG_OK)
+			goto out;
+		exists = 1;
+		*next = *cur;
+	} else {
+		memset(next, 0, sizeof(*next));
+	}
+	apply_input(db, who, in, !exists, next, er);
+	if (er->code != SG_OK || er->nfields) {
+		code = er->code != SG_OK ? er->code : (er->code = SG_ERR_INVALID);
+		goto out;
+	}
+	if (!exists || dbrow_changed(columns, NCOLUMNS, cur, next, &changed)) {
+		if ((code = write_row(db, next, er)) != SG_OK)
+			goto out;
+		wrote = 1;
+	}
+	*id = next->id;
+	if (worker_id && next->worker_id != worker_id) {
+		if ((code = fetch(db, next->id, next, er)) != SG_OK ||
+		    (code = fill_in_tx(db, who, next, worker_id, since, er)) != SG_OK)
+			goto out;
+		wrote = 1;
+	}
+	*outcome = !exists ? POST_UPSERT_INSERTED : wrote ? POST_UPSERT_UPDATED :
+		   POST_UPSERT_UNCHANGED;
+out:
+	if (code == SG_ERR_CONFLICT)
+		code = er->code = SG_ERR_INVALID;
+	buf_release(&changed);
+	free(cur);
+	free(next);
+	return code;
+}
+
 /* ---- lists -------------------------------------------------------------- */
 
 sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
@@ -674,7 +766,7 @@ sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
 			break;
 		}
 		read_post(st, &(*items)[(*count)++]);
-		*total = db_col_int(st, NCOLUMNS + 8);
+		*total = db_col_int(st, NCOLUMNS + 9);
 	}
 	db_done(st);
 	if (code == SG_OK && rc < 0)

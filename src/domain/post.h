@@ -30,6 +30,7 @@
 #include "../core/json.h"
 #include "../db/db.h"
 #include "actor.h"
+#include "creditcode.h"
 #include "region.h"
 
 enum post_unit_type {
@@ -55,6 +56,7 @@ struct post {
 	int unit_type;
 	int64_t org_id;                 /* 0 unless unit_type is org */
 	char org_name[POST_TEXT_SIZE];
+	char org_credit_code[CREDITCODE_SIZE];
 	char unit_name[POST_TEXT_SIZE];
 	char field[32];                 /* service field code */
 	int required_level;             /* enum worker_level */
@@ -87,6 +89,26 @@ sg_err post_update(db_t *db, const struct actor *who, int64_t id,
 		   const struct post_input *in, struct err_report *er);
 sg_err post_get(db_t *db, const struct actor *who, int64_t id, struct post *out,
 		struct err_report *er);
+
+enum post_upsert_outcome {
+	POST_UPSERT_INSERTED = 1,
+	POST_UPSERT_UPDATED,
+	POST_UPSERT_UNCHANGED,
+};
+
+/*
+ * For bulk import: insert or update the post keyed by region code, title
+ * and unit (org_id, or unit_name), inside the caller's transaction and
+ * without an audit record; the same checks as post_create(). worker_id
+ * (0 none) then fills a vacant post from since with the checks of
+ * post_fill(); the same holder again is no change, another holder is
+ * SG_ERR_INVALID on worker_id. Conflicts come back as SG_ERR_INVALID: in a
+ * file they are bad rows like any other.
+ */
+sg_err post_upsert_in_tx(db_t *db, const struct actor *who, const struct post_input *in,
+			 int64_t worker_id, const char *since,
+			 enum post_upsert_outcome *outcome, int64_t *id,
+			 struct err_report *er);
 
 /*
  * Fill post id with worker_id from since (YYYY-MM-DD, not before the

@@ -127,7 +127,7 @@ static const struct dbrow_column columns[] = {
 	" s.established_on, s.status, s.duplicate_reason, s.site_area," \
 	" s.has_equipment, s.equipment_note, s.staff_count, s.resident_workers," \
 	" s.functions, s.projects, s.has_procedures, s.has_rules, s.up_to_standard," \
-	" s.id, r.name, o.name, s.created_at, s.updated_at"
+	" s.id, r.name, o.name, s.created_at, s.updated_at, o.credit_code"
 #define STATION_FROM \
 	" FROM stations s LEFT JOIN regions r ON r.code = s.region_code" \
 	" LEFT JOIN orgs o ON o.id = s.operator_org_id"
@@ -141,6 +141,7 @@ static void read_station(db_stmt_t *st, struct station *s)
 	db_col_copy(st, NCOLUMNS + 2, s->operator_org_name, sizeof(s->operator_org_name));
 	db_col_copy(st, NCOLUMNS + 3, s->created_at, sizeof(s->created_at));
 	db_col_copy(st, NCOLUMNS + 4, s->updated_at, sizeof(s->updated_at));
+	db_col_copy(st, NCOLUMNS + 5, s->operator_credit_code, sizeof(s->operator_credit_code));
 }
 
 void station_write_json(struct json_writer *jw, const struct station *s)
@@ -614,7 +615,7 @@ sg_err station_list(db_t *db, const struct actor *who,
 			break;
 		}
 		read_station(st, &(*items)[(*count)++]);
-		*total = db_col_int(st, NCOLUMNS + 5);
+		*total = db_col_int(st, NCOLUMNS + 6);
 	}
 	db_done(st);
 	if (code == SG_OK && rc < 0)

@@ -36,6 +36,7 @@
 #include "../core/json.h"
 #include "../db/db.h"
 #include "actor.h"
+#include "creditcode.h"
 #include "region.h"
 
 enum station_tier {
@@ -70,6 +71,7 @@ struct station {
 	char region_name[REGION_NAME_SIZE];
 	int64_t operator_org_id;             /* 0 none */
 	char operator_org_name[STATION_TEXT_SIZE];
+	char operator_credit_code[CREDITCODE_SIZE];
 	char address[STATION_TEXT_SIZE];
 	char established_on[STATION_DATE_SIZE];
 	char status[16];                     /* active, closed */

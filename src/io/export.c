@@ -24,6 +24,8 @@
 #include "../domain/audit.h"
 #include "../domain/idcard.h"
 #include "../domain/org.h"
+#include "../domain/post.h"
+#include "../domain/station.h"
 #include "../domain/worker.h"
 #include "../core/banned.h"
 
@@ -131,17 +133,16 @@ static int worker_row(const struct worker *wk, void *arg)
 	return 0;
 }
 
-static sg_err int_param(export_param_fn param, void *ctx, const char *name, int *out,
-			struct err_report *er)
+/* An optional whole-number filter in [min, max]; absent is def. */
+static sg_err range_param(export_param_fn param, void *ctx, const char *name, int64_t def,
+			  int64_t min, int64_t max, int64_t *out, struct err_report *er)
 {
 	const char *v = param(ctx, name);
-	int64_t n;
-	*out = -1;
-	if (!v || !v[0])
-		return SG_OK;
-	if (util_parse_int(v, 0, 150, &n) != 0)
-		return err_field(er, name, "invalid", "a whole number from 0 to 150");
-	*out = (int)n;
+
+	*out = def;
+	if (v && v[0] && util_parse_int(v, min, max, out) != 0)
+		return err_field(er, name, "invalid", "a whole number from %lld to %lld",
+				 (long long)min, (long long)max);
 	return SG_OK;
 }
 
@@ -160,9 +161,12 @@ static sg_err workers_run(db_t *db, const struct actor *who, export_param_fn par
 	f.q = param(ctx, "q");
 	f.id_number = param(ctx, "id_number");
 	f.sort = param(ctx, "sort");
-	if (int_param(param, ctx, "age_min", &f.age_min, er) != SG_OK ||
-	    int_param(param, ctx, "age_max", &f.age_max, er) != SG_OK)
+	int64_t age_min, age_max;
+	if (range_param(param, ctx, "age_min", -1, 0, 150, &age_min, er) != SG_OK ||
+	    range_param(param, ctx, "age_max", -1, 0, 150, &age_max, er) != SG_OK)
 		return er->code;
+	f.age_min = (int)age_min;
+	f.age_max = (int)age_max;
 	struct wctx c = { db, w, reveal, 0, SG_OK, er };
 	int64_t total = 0;
 	sg_err rv = worker_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? worker_row : NULL, &c,
@@ -171,6 +175,61 @@ static sg_err workers_run(db_t *db, const struct actor *who, export_param_fn par
 		rv = c.err;
 	*rows = w ? c.rows : total;
 	return rv;
+}
+
+/* ---- lists read a page at a time --------------------------------------- */
+
+#define EXPORT_PAGE 500
+
+/*
+ * A list kind: fetch reads one page of records matching filter into
+ * *items (the callee allocates, paged_run frees) with the total of all
+ * pages; row writes record i of the page.
+ */
+struct paged_list {
+	const void *filter;
+	sg_err (*fetch)(db_t *db, const struct actor *who, const void *filter,
+			int64_t offset, int64_t limit, void **items, size_t *n,
+			int64_t *total, struct err_report *er);
+	sg_err (*row)(const void *items, size_t i, struct sheetw *w);
+};
+
+/* Count (w NULL) or write every record of the list. */
+static sg_err paged_run(db_t *db, const struct actor *who, const struct paged_list *l,
+			struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	int64_t total = 0, done = 0;
+
+	for (;;) {
+		void *items = NULL;
+		size_t n = 0;
+		sg_err rv = l->fetch(db, who, l->filter, done, w ? EXPORT_PAGE : 1, &items, &n,
+				     &total, er);
+
+		for (size_t i = 0; rv == SG_OK && w && i < n; i++)
+			if (l->row(items, i, w) != SG_OK)
+				rv = err_set(er, SG_ERR_IO, "cannot write the export file");
+		free(items);
+		if (rv != SG_OK)
+			return rv;
+		if (!w) {
+			*rows = total;
+			return SG_OK;
+		}
+		done += (int64_t)n;
+		if (n < EXPORT_PAGE || done >= total)
+			break;
+	}
+	*rows = done;
+	return SG_OK;
+}
+
+static void format_id(char out[24], int64_t id)
+{
+	if (id)
+		snprintf(out, 24, "%lld", (long long)id);
+	else
+		out[0] = '\0';
 }
 
 /* ---- organisations ---------------------------------------------------------- */
@@ -198,63 +257,220 @@ static const struct sheetw_column org_cols[] = {
 
 static const char *const org_params[] = { "q", "region", "type", "status", "grade", NULL };
 
-#define ORG_PAGE 500
+static sg_err orgs_fetch(db_t *db, const struct actor *who, const void *filter,
+			 int64_t offset, int64_t limit, void **items, size_t *n,
+			 int64_t *total, struct err_report *er)
+{
+	struct org_filter f = *(const struct org_filter *)filter;
+
+	f.offset = offset;
+	f.limit = limit;
+	return org_list(db, who, &f, (struct org **)items, n, total, er);
+}
+
+static sg_err orgs_row(const void *items, size_t i, struct sheetw *w)
+{
+	const struct org *o = (const struct org *)items + i;
+	char id[24], grade[8];
+
+	format_id(id, o->id);
+	if (o->grade)
+		snprintf(grade, sizeof(grade), "%dA", o->grade);
+	else
+		grade[0] = '\0';
+	const char *cells[NOCOLS] = {
+		id, o->name, o->credit_code, o->type, o->authority, o->region_code,
+		o->region_name, o->address, o->legal_rep, o->founded_on,
+		o->contact_name, o->contact_phone, o->fields, o->status, grade,
+		o->grade_valid_until, o->created_at,
+	};
+	return sheetw_row(w, cells);
+}
 
 static sg_err orgs_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
 		       int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
 {
 	struct org_filter f;
-	int64_t total = 0, done = 0, g = 0;
+	struct paged_list l = { &f, orgs_fetch, orgs_row };
+	const char *grade = param(ctx, "grade");
+	int64_t g = 0;
+
 	(void)reveal;
 	memset(&f, 0, sizeof(f));
 	f.q = param(ctx, "q");
 	f.region = param(ctx, "region");
 	f.type = param(ctx, "type");
 	f.status = param(ctx, "status");
-	const char *gs = param(ctx, "grade");
-	if (gs && gs[0] && util_parse_int(gs, -1, 5, &g) != 0)
+	if (grade && grade[0] && util_parse_int(grade, -1, 5, &g) != 0)
 		return err_field(er, "grade", "invalid", "grade is -1 (expired) or 0 to 5");
 	f.grade = (int)g;
-	for (;;) {
-		struct org *items = NULL;
-		size_t n = 0;
-		f.offset = done;
-		f.limit = w ? ORG_PAGE : 1;
-		sg_err rv = org_list(db, who, &f, &items, &n, &total, er);
-		if (rv != SG_OK) {
-			free(items);
-			return rv;
-		}
-		for (size_t i = 0; w && i < n; i++) {
-			const struct org *o = &items[i];
-			char id[24], grade[8];
-			snprintf(id, sizeof(id), "%lld", (long long)o->id);
-			if (o->grade)
-				snprintf(grade, sizeof(grade), "%dA", o->grade);
-			else
-				grade[0] = '\0';
-			const char *cells[NOCOLS] = {
-				id, o->name, o->credit_code, o->type, o->authority, o->region_code,
-				o->region_name, o->address, o->legal_rep, o->founded_on,
-				o->contact_name, o->contact_phone, o->fields, o->status, grade,
-				o->grade_valid_until, o->created_at,
-			};
-			if (sheetw_row(w, cells) != SG_OK) {
-				free(items);
-				return err_set(er, SG_ERR_IO, "cannot write the export file");
-			}
-		}
-		free(items);
-		if (!w) {
-			*rows = total;
-			return SG_OK;
-		}
-		done += (int64_t)n;
-		if (n < ORG_PAGE || done >= total)
-			break;
-	}
-	*rows = done;
-	return SG_OK;
+	return paged_run(db, who, &l, w, rows, er);
+}
+
+/* ---- stations --------------------------------------------------------------- */
+
+static const struct sheetw_column station_cols[] = {
+	{ "id", "编号", 0 },
+	{ "name", "站点名称", 0 },
+	{ "tier", "层级", 0 },
+	{ "region_code", "行政区划代码", 0 },
+	{ "region_name", "所在地区", 0 },
+	{ "operator_credit_code", "运营机构统一社会信用代码", 0 },
+	{ "operator_org_name", "运营机构", 0 },
+	{ "address", "地址", 0 },
+	{ "established_on", "建成日期", 1 },
+	{ "status", "状态", 0 },
+	{ "duplicate_reason", "增设理由", 0 },
+	{ "site_area", "场地面积（平方米）", 0 },
+	{ "has_equipment", "有设备", 0 },
+	{ "equipment_note", "设备说明", 0 },
+	{ "staff_count", "工作人员数", 0 },
+	{ "resident_workers", "驻站社工数", 0 },
+	{ "functions", "服务功能", 0 },
+	{ "projects", "服务项目", 0 },
+	{ "has_procedures", "有工作流程", 0 },
+	{ "has_rules", "有规章制度", 0 },
+	{ "up_to_standard", "六有达标", 0 },
+};
+#define NSCOLS (sizeof(station_cols) / sizeof(station_cols[0]))
+
+static const char *const station_params[] = {
+	"q", "region", "tier", "status", "standard", "org_id", NULL
+};
+
+static sg_err stations_fetch(db_t *db, const struct actor *who, const void *filter,
+			     int64_t offset, int64_t limit, void **items, size_t *n,
+			     int64_t *total, struct err_report *er)
+{
+	struct station_filter f = *(const struct station_filter *)filter;
+
+	f.offset = offset;
+	f.limit = limit;
+	return station_list(db, who, &f, (struct station **)items, n, total, er);
+}
+
+static const char *yes_no(int v)
+{
+	return v ? "true" : "false";
+}
+
+static sg_err stations_row(const void *items, size_t i, struct sheetw *w)
+{
+	const struct station *s = (const struct station *)items + i;
+	char id[24], area[32], staff[24], resident[24];
+
+	format_id(id, s->id);
+	snprintf(area, sizeof(area), "%g", s->site_area);
+	snprintf(staff, sizeof(staff), "%lld", (long long)s->staff_count);
+	snprintf(resident, sizeof(resident), "%lld", (long long)s->resident_workers);
+	const char *cells[NSCOLS] = {
+		id, s->name, station_tier_name(s->tier), s->region_code, s->region_name,
+		s->operator_credit_code, s->operator_org_name, s->address, s->established_on,
+		s->status, s->duplicate_reason, area, yes_no(s->has_equipment),
+		s->equipment_note, staff, resident, s->functions, s->projects,
+		yes_no(s->has_procedures), yes_no(s->has_rules), yes_no(s->up_to_standard),
+	};
+	return sheetw_row(w, cells);
+}
+
+static sg_err stations_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			   int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	struct station_filter f;
+	struct paged_list l = { &f, stations_fetch, stations_row };
+	const char *tier = param(ctx, "tier");
+	int64_t standard;
+
+	(void)reveal;
+	memset(&f, 0, sizeof(f));
+	f.q = param(ctx, "q");
+	f.region = param(ctx, "region");
+	f.status = param(ctx, "status");
+	if (tier && tier[0] && !(f.tier = station_tier_from_name(tier)))
+		return err_field(er, "tier", "not_allowed", "centre, station or room");
+	if (range_param(param, ctx, "standard", -1, -1, 1, &standard, er) != SG_OK ||
+	    range_param(param, ctx, "org_id", 0, 0, INT64_MAX, &f.org_id, er) != SG_OK)
+		return er->code;
+	f.standard = (int)standard;
+	return paged_run(db, who, &l, w, rows, er);
+}
+
+/* ---- posts ------------------------------------------------------------------ */
+
+static const struct sheetw_column post_cols[] = {
+	{ "id", "编号", 0 },
+	{ "title", "岗位名称", 0 },
+	{ "unit_type", "设岗单位类型", 0 },
+	{ "org_credit_code", "机构统一社会信用代码", 0 },
+	{ "org_name", "机构名称", 0 },
+	{ "unit_name", "设岗单位", 0 },
+	{ "field", "服务领域", 0 },
+	{ "required_level", "要求职业水平", 0 },
+	{ "region_code", "行政区划代码", 0 },
+	{ "region_name", "所在地区", 0 },
+	{ "purchased", "政府购买", 0 },
+	{ "status", "状态", 0 },
+	{ "worker_name", "在岗社工", 0 },
+	{ "filled_since", "上岗日期", 1 },
+};
+#define NPCOLS (sizeof(post_cols) / sizeof(post_cols[0]))
+
+static const char *const post_params[] = {
+	"q", "region", "field", "level", "filled", "unit_type", "org_id", "status", NULL
+};
+
+static sg_err posts_fetch(db_t *db, const struct actor *who, const void *filter,
+			  int64_t offset, int64_t limit, void **items, size_t *n,
+			  int64_t *total, struct err_report *er)
+{
+	struct post_filter f = *(const struct post_filter *)filter;
+
+	f.offset = offset;
+	f.limit = limit;
+	return post_list(db, who, &f, (struct post **)items, n, total, er);
+}
+
+static sg_err posts_row(const void *items, size_t i, struct sheetw *w)
+{
+	const struct post *p = (const struct post *)items + i;
+	char id[24];
+
+	format_id(id, p->id);
+	const char *cells[NPCOLS] = {
+		id, p->title, post_unit_type_name(p->unit_type), p->org_credit_code,
+		p->org_name, p->unit_name, p->field, worker_level_name(p->required_level),
+		p->region_code, p->region_name, yes_no(p->purchased), p->status,
+		p->worker_name, p->filled_since,
+	};
+	return sheetw_row(w, cells);
+}
+
+static sg_err posts_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	struct post_filter f;
+	struct paged_list l = { &f, posts_fetch, posts_row };
+	const char *level = param(ctx, "level"), *unit_type = param(ctx, "unit_type");
+	int64_t filled;
+
+	(void)reveal;
+	memset(&f, 0, sizeof(f));
+	f.q = param(ctx, "q");
+	f.region = param(ctx, "region");
+	f.field = param(ctx, "field");
+	f.status = param(ctx, "status");
+	f.level = level && level[0] ? worker_level_from_name(level) : -1;
+	if (level && level[0] && f.level < 0)
+		return err_field(er, "level", "not_allowed", "none, assistant, intermediate or senior");
+	f.unit_type = unit_type && unit_type[0] ? post_unit_type_from_name(unit_type) : -1;
+	if (unit_type && unit_type[0] && f.unit_type < 0)
+		return err_field(er, "unit_type", "not_allowed",
+				 "org, government, public_institution or community");
+	if (range_param(param, ctx, "filled", -1, -1, 1, &filled, er) != SG_OK ||
+	    range_param(param, ctx, "org_id", 0, 0, INT64_MAX, &f.org_id, er) != SG_OK)
+		return er->code;
+	f.filled = (int)filled;
+	return paged_run(db, who, &l, w, rows, er);
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -262,6 +478,8 @@ static sg_err orgs_run(db_t *db, const struct actor *who, export_param_fn param,
 static const struct export_kind kinds[] = {
 	{ "workers", "社工名单", worker_cols, NWCOLS, worker_params, workers_run },
 	{ "orgs", "社会工作服务机构", org_cols, NOCOLS, org_params, orgs_run },
+	{ "stations", "社工站点", station_cols, NSCOLS, station_params, stations_run },
+	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, posts_run },
 };
 
 const struct export_kind *export_kinds(size_t *n)

@@ -24,7 +24,9 @@
 #include "../domain/audit.h"
 #include "../domain/employment.h"
 #include "../domain/org.h"
+#include "../domain/post.h"
 #include "../domain/region.h"
+#include "../domain/station.h"
 #include "../domain/worker.h"
 #include "../core/banned.h"
 
@@ -183,6 +185,27 @@ static sg_err row_population(db_t *db, const struct actor *who, const char *cons
 	return SG_OK;
 }
 
+/*
+ * An IMPORT_WORDS value ("a;b") into out[] (at most WORKER_MAX_FIELDS),
+ * pointing into buf; returns the count.
+ */
+static size_t split_words(const char *value, char *buf, size_t size,
+			  const char *out[WORKER_MAX_FIELDS])
+{
+	size_t n = 0;
+	char *p = buf, *semi;
+
+	util_strlcpy(buf, value, size);
+	while (p && n < WORKER_MAX_FIELDS) {
+		semi = strchr(p, ';');
+		if (semi)
+			*semi++ = '\0';
+		out[n++] = p;
+		p = semi;
+	}
+	return n;
+}
+
 static const struct import_word org_type_words[] = {
 	{ "private_non_enterprise", "民办非企业单位" }, { "social_group", "社会团体" },
 	{ "foundation", "基金会" }, { "public_institution", "事业单位" }, { "other", "其他" },
@@ -238,17 +261,8 @@ static sg_err row_org(db_t *db, const struct actor *who, const char *const *v,
 	in.contact_phone = v[O_PHONE];
 	in.status = v[O_STATUS];
 	if (v[O_FIELDS]) {
-		char *p = list, *semi;
-
-		util_strlcpy(list, v[O_FIELDS], sizeof(list));
 		in.has_fields = 1;
-		while (p && in.nfields < WORKER_MAX_FIELDS) {
-			semi = strchr(p, ';');
-			if (semi)
-				*semi++ = '\0';
-			fields[in.nfields++] = p;
-			p = semi;
-		}
+		in.nfields = split_words(v[O_FIELDS], list, sizeof(list), fields);
 		in.fields = fields;
 	}
 	code = org_upsert_in_tx(db, who, &in, &out, &id, er);
@@ -278,36 +292,60 @@ static int first_worker(const struct worker *w, void *arg)
 	return 1;
 }
 
+/* An organisation named by its credit code in column col: *id, or a field error. */
+static sg_err org_by_code(db_t *db, const struct actor *who, const char *code,
+			  const char *col, int64_t *id, struct err_report *er)
+{
+	struct org *o = malloc(sizeof(*o));
+	sg_err rv;
+
+	if (!o)
+		return err_set(er, SG_ERR_NOMEM, "out of memory");
+	rv = org_find_by_credit_code(db, who, code, o, er);
+	*id = rv == SG_OK ? o->id : 0;
+	free(o);
+	if (rv == SG_ERR_NOT_FOUND) {
+		err_clear(er);
+		rv = err_field(er, col, "unknown", "no organisation with this code in your region");
+	}
+	return rv;
+}
+
+/* The worker with the ID number in column col, in who's scope: *id or a field error. */
+static sg_err worker_by_number(db_t *db, const struct actor *who, const char *number,
+			       const char *col, int64_t *id, struct err_report *er)
+{
+	struct worker_filter f;
+	int64_t total = 0;
+	sg_err code;
+
+	*id = 0;
+	memset(&f, 0, sizeof(f));
+	f.id_number = number;
+	f.age_min = f.age_max = -1;
+	if ((code = worker_list(db, who, &f, 0, 1, first_worker, id, &total, er)) != SG_OK) {
+		if (code == SG_ERR_INVALID && er->nfields)
+			util_strlcpy(er->fields[0].field, col, sizeof(er->fields[0].field));
+		return code;
+	}
+	if (!*id)
+		return err_field(er, col, "unknown", "no worker with this ID number in your region");
+	return SG_OK;
+}
+
 static sg_err row_employment(db_t *db, const struct actor *who, const char *const *v,
 			     int *outcome, struct err_report *er)
 {
-	struct worker_filter f;
 	struct employment_input in;
-	int64_t wid = 0, total = 0;
+	int64_t wid;
 	sg_err code;
 
-	memset(&f, 0, sizeof(f));
-	f.id_number = v[E_ID];
-	f.age_min = f.age_max = -1;
-	if ((code = worker_list(db, who, &f, 0, 1, first_worker, &wid, &total, er)) != SG_OK) {
-		if (code == SG_ERR_INVALID && er->nfields)
-			util_strlcpy(er->fields[0].field, "id_number", sizeof(er->fields[0].field));
+	if ((code = worker_by_number(db, who, v[E_ID], "id_number", &wid, er)) != SG_OK)
 		return code;
-	}
-	if (!wid)
-		return err_field(er, "id_number", "unknown",
-				 "no worker with this ID number in your region");
 	memset(&in, 0, sizeof(in));
-	if (v[E_CODE]) {
-		struct org o;
-
-		if ((code = org_find_by_credit_code(db, who, v[E_CODE], &o, er)) != SG_OK)
-			return code == SG_ERR_NOT_FOUND ?
-			       (err_clear(er), err_field(er, "org_credit_code", "unknown",
-							 "no organisation with this code in your region")) :
-			       code;
-		in.org_id = o.id;
-	}
+	if (v[E_CODE] &&
+	    (code = org_by_code(db, who, v[E_CODE], "org_credit_code", &in.org_id, er)) != SG_OK)
+		return code;
 	in.org_name = v[E_ORG];
 	in.post = v[E_POST];
 	in.field = v[E_FIELD];
@@ -320,6 +358,179 @@ static sg_err row_employment(db_t *db, const struct actor *who, const char *cons
 	return code;
 }
 
+static const struct import_word tier_words[] = {
+	{ "centre", "县级社会工作指导中心" }, { "station", "乡镇（街道）社工站" },
+	{ "room", "村（社区）社工室" }, { "centre", "指导中心" }, { "station", "社工站" },
+	{ "room", "社工室" }, { NULL, NULL },
+};
+
+static const struct import_word open_words[] = {
+	{ "active", "运营中" }, { "closed", "已关闭" }, { "active", "正常" }, { NULL, NULL },
+};
+
+enum {
+	S_NAME, S_TIER, S_REGION, S_OPERATOR, S_ADDRESS, S_ESTABLISHED, S_STATUS, S_REASON,
+	S_AREA, S_EQUIPMENT, S_EQUIPMENT_NOTE, S_STAFF, S_RESIDENT, S_FUNCTIONS, S_PROJECTS,
+	S_PROCEDURES, S_RULES, S_NCOLS
+};
+
+static const struct import_col station_cols[S_NCOLS] = {
+	[S_NAME] = { "name", "站点名称", IMPORT_REQUIRED, IMPORT_TEXT, NULL,
+		     "必填；同一区划同名视为同一站点" },
+	[S_TIER] = { "tier", "层级", IMPORT_REQUIRED, IMPORT_WORD, tier_words,
+		     "必填：指导中心（县级）/社工站（乡镇街道）/社工室（村社区）" },
+	[S_REGION] = { "region_code", "区划代码", IMPORT_REQUIRED, IMPORT_CODE, NULL,
+		       "必填：指导中心填6位县级代码，社工站9位，社工室12位" },
+	[S_OPERATOR] = { "operator_credit_code", "运营机构统一社会信用代码", 0, IMPORT_CODE, NULL,
+			 "可空：已登记机构的代码" },
+	[S_ADDRESS] = { "address", "地址", 0, IMPORT_TEXT, NULL, "可空" },
+	[S_ESTABLISHED] = { "established_on", "建成日期", 0, IMPORT_DATE, NULL, "可空" },
+	[S_STATUS] = { "status", "状态", 0, IMPORT_WORD, open_words, "可空：运营中/已关闭" },
+	[S_REASON] = { "duplicate_reason", "增设理由", 0, IMPORT_TEXT, NULL,
+		       "同一区划已有运营中的站点时必填" },
+	[S_AREA] = { "site_area", "场地面积（平方米）", 0, IMPORT_TEXT, NULL, "可空，如 120.5" },
+	[S_EQUIPMENT] = { "has_equipment", "有设备", 0, IMPORT_BOOL, NULL, "可空：是/否" },
+	[S_EQUIPMENT_NOTE] = { "equipment_note", "设备说明", 0, IMPORT_TEXT, NULL, "可空" },
+	[S_STAFF] = { "staff_count", "工作人员数", 0, IMPORT_INT, NULL, "可空" },
+	[S_RESIDENT] = { "resident_workers", "驻站社工数", 0, IMPORT_INT, NULL,
+			 "可空，不超过工作人员数" },
+	[S_FUNCTIONS] = { "functions", "服务功能", 0, IMPORT_WORDS, field_words,
+			  "可空：服务领域，多个用、或;分隔" },
+	[S_PROJECTS] = { "projects", "服务项目", 0, IMPORT_TEXT, NULL, "可空" },
+	[S_PROCEDURES] = { "has_procedures", "有工作流程", 0, IMPORT_BOOL, NULL, "可空：是/否" },
+	[S_RULES] = { "has_rules", "有规章制度", 0, IMPORT_BOOL, NULL, "可空：是/否" },
+};
+
+/* A 0/1 cell into a station flag; empty stays absent. */
+static int flag_of(const char *v)
+{
+	return v ? v[0] == '1' : STATION_FLAG_ABSENT;
+}
+
+/* A whole-number cell (already checked) into a count; empty stays absent. */
+static int64_t count_of(const char *v)
+{
+	return v ? strtoll(v, NULL, 10) : STATION_ABSENT;
+}
+
+static sg_err row_station(db_t *db, const struct actor *who, const char *const *v,
+			  int *outcome, struct err_report *er)
+{
+	const char *functions[WORKER_MAX_FIELDS];
+	char list[1024];
+	struct station_input in;
+	enum station_upsert_outcome out = 0;
+	int64_t id;
+	sg_err code;
+
+	station_input_init(&in);
+	in.name = v[S_NAME];
+	in.tier = v[S_TIER];
+	in.region_code = v[S_REGION];
+	if (v[S_OPERATOR] &&
+	    (code = org_by_code(db, who, v[S_OPERATOR], "operator_credit_code",
+				&in.operator_org_id, er)) != SG_OK)
+		return code;
+	in.address = v[S_ADDRESS];
+	in.established_on = v[S_ESTABLISHED];
+	in.status = v[S_STATUS];
+	in.duplicate_reason = v[S_REASON];
+	if (v[S_AREA]) {
+		char *end;
+
+		in.site_area = strtod(v[S_AREA], &end);
+		if (end == v[S_AREA] || *end)
+			return err_field(er, "site_area", "invalid", "square metres, e.g. 120.5");
+	}
+	in.has_equipment = flag_of(v[S_EQUIPMENT]);
+	in.equipment_note = v[S_EQUIPMENT_NOTE];
+	in.staff_count = count_of(v[S_STAFF]);
+	in.resident_workers = count_of(v[S_RESIDENT]);
+	if (v[S_FUNCTIONS]) {
+		in.has_functions = 1;
+		in.nfunctions = split_words(v[S_FUNCTIONS], list, sizeof(list), functions);
+		in.functions = functions;
+	}
+	in.projects = v[S_PROJECTS];
+	in.has_procedures = flag_of(v[S_PROCEDURES]);
+	in.has_rules = flag_of(v[S_RULES]);
+	code = station_upsert_in_tx(db, who, &in, &out, &id, er);
+	*outcome = (int)out;
+	return code;
+}
+
+static const struct import_word unit_type_words[] = {
+	{ "org", "社会工作服务机构" }, { "government", "党政机关" },
+	{ "public_institution", "事业单位" }, { "community", "城乡社区" },
+	{ "org", "机构" }, { "community", "社区" }, { NULL, NULL },
+};
+
+static const struct import_word required_level_words[] = {
+	{ "none", "不限" }, { "assistant", "助理社会工作师" }, { "intermediate", "社会工作师" },
+	{ "senior", "高级社会工作师" }, { "assistant", "初级" }, { "intermediate", "中级" },
+	{ "senior", "高级" }, { NULL, NULL },
+};
+
+enum {
+	PO_TITLE, PO_UNIT_TYPE, PO_ORG, PO_UNIT, PO_FIELD, PO_LEVEL, PO_REGION, PO_PURCHASED,
+	PO_STATUS, PO_WORKER, PO_SINCE, PO_NCOLS
+};
+
+static const struct import_col post_cols[PO_NCOLS] = {
+	[PO_TITLE] = { "title", "岗位名称", IMPORT_REQUIRED, IMPORT_TEXT, NULL,
+		       "必填；同一区划、同一单位同名视为同一岗位" },
+	[PO_UNIT_TYPE] = { "unit_type", "设岗单位类型", IMPORT_REQUIRED, IMPORT_WORD,
+			   unit_type_words, "必填：社会工作服务机构/党政机关/事业单位/城乡社区" },
+	[PO_ORG] = { "org_credit_code", "机构统一社会信用代码", 0, IMPORT_CODE, NULL,
+		     "设岗单位为机构时必填" },
+	[PO_UNIT] = { "unit_name", "设岗单位", 0, IMPORT_TEXT, NULL, "非机构岗位填单位名称" },
+	[PO_FIELD] = { "field", "服务领域", IMPORT_REQUIRED, IMPORT_WORD, field_words, "必填，一个领域" },
+	[PO_LEVEL] = { "required_level", "要求职业水平", 0, IMPORT_WORD, required_level_words,
+		       "可空：不限/助理社会工作师/社会工作师/高级社会工作师" },
+	[PO_REGION] = { "region_code", "区划代码", IMPORT_REQUIRED, IMPORT_CODE, NULL,
+			"必填；社区岗位填12位村（社区）代码" },
+	[PO_PURCHASED] = { "purchased", "政府购买", 0, IMPORT_BOOL, NULL, "可空：是/否" },
+	[PO_STATUS] = { "status", "状态", 0, IMPORT_WORD, open_words, "可空：运营中/已关闭" },
+	[PO_WORKER] = { "worker_id_number", "在岗社工身份证号", 0, IMPORT_CODE, NULL,
+			"可空：已登记社会工作者的身份证号" },
+	[PO_SINCE] = { "filled_since", "上岗日期", 0, IMPORT_DATE, NULL, "填在岗社工时必填" },
+};
+
+static sg_err row_post(db_t *db, const struct actor *who, const char *const *v,
+		       int *outcome, struct err_report *er)
+{
+	struct post_input in;
+	enum post_upsert_outcome out = 0;
+	int64_t id, worker_id = 0;
+	sg_err code;
+
+	post_input_init(&in);
+	in.title = v[PO_TITLE];
+	in.unit_type = v[PO_UNIT_TYPE];
+	if (v[PO_ORG] &&
+	    (code = org_by_code(db, who, v[PO_ORG], "org_credit_code", &in.org_id, er)) != SG_OK)
+		return code;
+	in.unit_name = v[PO_UNIT];
+	in.field = v[PO_FIELD];
+	in.required_level = v[PO_LEVEL] ? v[PO_LEVEL] : "none";
+	in.region_code = v[PO_REGION];
+	in.purchased = v[PO_PURCHASED] ? v[PO_PURCHASED][0] == '1' : -1;
+	in.status = v[PO_STATUS];
+	if (v[PO_WORKER] &&
+	    (code = worker_by_number(db, who, v[PO_WORKER], "worker_id_number", &worker_id,
+				     er)) != SG_OK)
+		return code;
+	if (worker_id && !v[PO_SINCE])
+		return err_field(er, "filled_since", "required", "the date the worker took the post");
+	code = post_upsert_in_tx(db, who, &in, worker_id, v[PO_SINCE], &out, &id, er);
+	if (code == SG_ERR_INVALID && er->nfields &&
+	    (!strcmp(er->fields[0].field, "worker_id") || !strcmp(er->fields[0].field, "since")))
+		util_strlcpy(er->fields[0].field, !strcmp(er->fields[0].field, "since") ?
+			     "filled_since" : "worker_id_number", sizeof(er->fields[0].field));
+	*outcome = (int)out;
+	return code;
+}
+
 #define BUREAU_ORG (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) | ROLE_BIT(ROLE_SYSTEM))
 #define BUREAU (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM))
 
@@ -329,6 +540,8 @@ static const struct import_kind kinds[] = {
 	{ "population", "常住人口", population_cols, P_NCOLS, row_population, BUREAU },
 	{ "orgs", "社会工作服务机构", org_cols, O_NCOLS, row_org, BUREAU },
 	{ "employment", "服务履历", employment_cols, E_NCOLS, row_employment, BUREAU_ORG },
+	{ "stations", "社工站点", station_cols, S_NCOLS, row_station, BUREAU },
+	{ "posts", "社会工作岗位", post_cols, PO_NCOLS, row_post, BUREAU },
 };
 
 static void field_words_init(void)

@@ -185,3 +185,41 @@ test('one community one social worker: staffed communities follow fills and vaca
   r = srv.cli(['stats', 'check']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
 });
+
+test('the post list exports to CSV with the filter', async () => {
+  const res = await fetch(`${srv.url}/api/v1/exports/posts?format=csv&filled=1`,
+    { headers: { cookie: qc.cookie } });
+  assert.equal(res.status, 200);
+  const lines = Buffer.from(await res.arrayBuffer()).subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.match(lines[0], /^编号,岗位名称,设岗单位类型/);
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[1]), ['长者服务社工']);
+  assert.match(lines[1], /,林二,2025-07-01$/);
+});
+
+test('posts import: an organisation post filled by ID number; the same file again changes nothing', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const wd = await created(qc, '/api/v1/workers', { name: '郑五', id_number: idNumber('441802', '19960606', 5),
+    region_code: '441802' });
+  assert.ok(wd.id);
+  const file = join(mkdtempSync(join(tmpdir(), 'sg-po-')), 'posts.csv');
+  writeFileSync(file, [
+    '岗位名称,设岗单位类型,机构统一社会信用代码,服务领域,要求职业水平,区划代码,政府购买,在岗社工身份证号,上岗日期',
+    `青少年社工,机构,${org.credit_code},青少年服务,初级,441802,是,${idNumber('441802', '19960606', 5)},2026-03-01`,
+    `社区岗,城乡社区,,社区建设,不限,441802006005,否,,`,
+    `无人岗,机构,${org.credit_code},青少年服务,初级,441802,是,${idNumber('441802', '19960606', 5)},`,
+    '',
+  ].join('\n'));
+  let r = srv.cli(['import', 'posts', file, '--mode', 'skip-invalid', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
+    { inserted: 2, updated: 0, unchanged: 0, rejected: 1 });
+  const p = (await qc.get('/api/v1/posts?q=青少年社工')).json.items[0];
+  assert.deepEqual([p.worker_name, p.filled_since, p.purchased, p.org_id], ['郑五', '2026-03-01', true, org.id]);
+  r = srv.cli(['import', 'posts', file, '--mode', 'skip-invalid', '--json']);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
+    { inserted: 0, updated: 0, unchanged: 2, rejected: 1 });
+  r = srv.cli(['stats', 'check']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+});

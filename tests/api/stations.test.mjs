@@ -254,3 +254,41 @@ test('moving and closing stations keeps the counts right', async () => {
   assert.equal(fieldError(r, 'region_code').code, 'wrong_level');
   statsCheck();
 });
+
+test('the station list exports to CSV with the filter, audited', async () => {
+  const res = await fetch(`${srv.url}/api/v1/exports/stations?format=csv&tier=station&status=active`,
+    { headers: { cookie: qc.cookie } });
+  assert.equal(res.status, 200);
+  const lines = Buffer.from(await res.arrayBuffer()).subarray(3).toString().split('\r\n');
+  assert.match(lines[0], /^编号,站点名称,层级,行政区划代码/);
+  assert.match(lines[1], /凤城街道社工站,station,441802006,凤城街道,\w{18},清城区阳光社工服务中心/);
+  assert.equal(lines.filter((l) => l).length, 2);
+  assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'export' AND object_type = 'stations'"), '1');
+  const bad = await qc.get('/api/v1/exports/stations?format=csv&tier=hub');
+  assert.equal(bad.status, 422);
+});
+
+test('stations import from a spreadsheet with Chinese headers; a re-import changes nothing', async () => {
+  const { writeFileSync, mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const file = join(mkdtempSync(join(tmpdir(), 'sg-st-')), 'stations.csv');
+  writeFileSync(file, [
+    '站点名称,层级,区划代码,运营机构统一社会信用代码,场地面积（平方米）,有设备,工作人员数,驻站社工数,服务功能,有工作流程,有规章制度',
+    `洲心街道社工站,社工站,441802008,${operator.credit_code},90,是,3,2,老年人服务、儿童服务,是,是`,
+    '横荷街道社工站,社工站,441802009,,0,否,1,1,,否,否',
+    '错误站,社工站,441802,,,,,,,,',
+    '',
+  ].join('\n'));
+  let r = srv.cli(['import', 'stations', file, '--mode', 'skip-invalid', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
+    { inserted: 2, updated: 0, unchanged: 0, rejected: 1 });
+  assert.match(r.stdout + r.stderr, /wrong_level|town or street/);
+  const s = (await qc.get('/api/v1/stations?q=洲心')).json.items[0];
+  assert.deepEqual([s.up_to_standard, s.operator_org_id, s.functions], [true, operator.id, ['elderly', 'children']]);
+  r = srv.cli(['import', 'stations', file, '--mode', 'skip-invalid', '--json']);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
+    { inserted: 0, updated: 0, unchanged: 2, rejected: 1 });
+  statsCheck();
+});
