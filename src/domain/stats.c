@@ -3,10 +3,11 @@
  * stats.h and migrations/sqlite/012_stats.sql).
  *
  * A metric is one number for a region subtree: a kept count ("workers",
- * "level1".."level3", "edu_known", "edu_college", "orgs"), a sum of them
+ * "level1".."level3", "edu_known", "edu_college", "orgs", and the
+ * stations' and posts' counts of migration 017), a sum of them
  * ("certified"), the population, registrations expiring soon, supervisors
- * (a direct count over the supervisor pool, which is small) or towns (the
- * region tree's own descendant counts). An
+ * (a direct count over the supervisor pool, which is small) or towns and
+ * villages (the region tree's own descendant counts). An
  * indicator divides one metric by another; everything else here is
  * reading metrics for the right regions.
  */
@@ -37,11 +38,14 @@ static const struct stats_indicator_def indicators[] = {
 	{ "level_senior", "高级社会工作师", "人", "level3", NULL, 1, 1 },
 	{ "expiring_90d", "90 天内到期的登记", "人", "expiring", NULL, 1, 1 },
 	{ "orgs", "社会工作服务机构", "家", "orgs", NULL, 1, 1 },
-	{ "town_station_coverage", "乡镇（街道）社工站覆盖率", "%", NULL, NULL,
-	  100, 0 },
-	{ "village_room_coverage", "村（社区）社工室覆盖率", "%", NULL, NULL,
-	  100, 0 },
-	{ "posts_filled", "社会工作岗位在岗率", "%", NULL, NULL, 100, 0 },
+	{ "town_station_coverage", "乡镇（街道）社工站覆盖率", "%", "covered_station",
+	  "towns", 100, 1 },
+	{ "village_room_coverage", "村（社区）社工室覆盖率", "%", "covered_room",
+	  "villages", 100, 1 },
+	{ "posts_filled", "社会工作岗位在岗率", "%", "posts_filled", "posts", 100, 1 },
+	{ "community_worker_coverage", "一社区一社工覆盖率", "%", "staffed_village",
+	  "villages", 100, 1 },
+	{ "stations_standard", "“六有”达标社工站", "个", "standard_station", NULL, 1, 1 },
 	{ "supervisors_per_town", "每乡镇（街道）督导人数", "人", "supervisors",
 	  "towns", 1, 1 },
 	{ "supervisors", "督导人才", "人", "supervisors", NULL, 1, 1 },
@@ -217,18 +221,24 @@ static sg_err supervisors_count(db_t *db, const char *code, int64_t *out,
  * towns (regions.desc_town), the provinces' sum for the country, 1 for a
  * town and 0 for a village.
  */
-static sg_err towns_count(db_t *db, const struct stats_region *r,
-			  int64_t *out, struct err_report *er)
+/* Towns (level REGION_TOWN) or villages in the region, from the tree's counts. */
+static sg_err regions_count(db_t *db, const struct stats_region *r, int level,
+			    int64_t *out, struct err_report *er)
 {
+	int town = level == REGION_TOWN;
 	db_stmt_t *st;
 	int rc;
 
-	*out = r->level == 4;
-	if (r->level >= 4)
+	*out = r->level == level;
+	if (r->level >= level)
 		return SG_OK;
-	st = db_prepare(db, r->code[0] ?
-			"SELECT desc_town FROM regions WHERE code = ?" :
-			"SELECT coalesce(sum(desc_town), 0) FROM regions WHERE level = 1");
+	if (r->code[0])
+		st = db_prepare(db, town ? "SELECT desc_town FROM regions WHERE code = ?" :
+				"SELECT desc_village FROM regions WHERE code = ?");
+	else
+		st = db_prepare(db, town ?
+				"SELECT coalesce(sum(desc_town), 0) FROM regions WHERE level = 1" :
+				"SELECT coalesce(sum(desc_village), 0) FROM regions WHERE level = 1");
 	if (!st)
 		return db_fail(db, DB_ERR, er);
 	if (r->code[0])
@@ -310,7 +320,9 @@ static sg_err metric_value(db_t *db, const struct stats_region *r,
 	if (!strcmp(metric, "supervisors"))
 		return supervisors_count(db, r->code, out, er);
 	if (!strcmp(metric, "towns"))
-		return towns_count(db, r, out, er);
+		return regions_count(db, r, REGION_TOWN, out, er);
+	if (!strcmp(metric, "villages"))
+		return regions_count(db, r, REGION_VILLAGE, out, er);
 	if (!strcmp(metric, "certified")) {
 		int64_t n;
 
@@ -424,7 +436,7 @@ sg_err stats_overview(db_t *db, const struct actor *who, const char *region,
 	    kept_count(db, out->region.code, "orgs", &out->orgs, er) ||
 	    expiring_count(db, out->region.code, &out->expiring, er) ||
 	    supervisors_count(db, out->region.code, &out->supervisors, er) ||
-	    towns_count(db, &out->region, &out->towns, er))
+	    regions_count(db, &out->region, REGION_TOWN, &out->towns, er))
 		return er->code;
 	for (int i = 0; i < 3; i++) {
 		if (kept_count(db, out->region.code, level_metrics[i],

@@ -15,10 +15,9 @@
  * workers) are a direct indexed count, not kept: the pool is small.
  *
  * Indicators are a table (stats_indicator_at): each names the metric it
- * divides and the one it divides by. Those whose data arrive with later
- * modules (stations, posts) are listed
- * with tracked = 0 and always read as unknown, so that plans and the UI
- * can name them today.
+ * divides and the one it divides by. One whose data the platform does
+ * not record would be listed with tracked = 0 and read as unknown, so
+ * that plans and the UI can name it before its module exists.
  *
  * "As of" a date: today's figures come from the counts. A past date is
  * answered for the worker counts only (workers created and qualifications

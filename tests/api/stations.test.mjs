@@ -291,4 +291,8 @@ test('stations import from a spreadsheet with Chinese headers; a re-import chang
   assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()),
     { inserted: 0, updated: 0, unchanged: 2, rejected: 1 });
   statsCheck();
+  // the dashboard's indicator reads the same counts: 3 of 清城's 10 towns
+  const ind = await qc.get('/api/v1/stats/indicator/town_station_coverage');
+  assert.equal(ind.status, 200, ind.text);
+  assert.deepEqual([ind.json.numerator, ind.json.denominator, ind.json.value], [3, 10, 30]);
 });

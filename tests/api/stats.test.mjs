@@ -158,7 +158,9 @@ test('indicators: definitions, values, population and past dates', async () => {
   const keys = r.json.map((d) => d.key);
   for (const k of ['workers_total', 'certified_total', 'per_10k', 'college_share', 'level_assistant',
     'level_intermediate', 'level_senior', 'orgs', 'town_station_coverage', 'village_room_coverage',
-    'posts_filled', 'supervisors_per_town', 'expiring_90d']) assert.ok(keys.includes(k), k);
+    'posts_filled', 'community_worker_coverage', 'stations_standard', 'supervisors_per_town',
+    'expiring_90d']) assert.ok(keys.includes(k), k);
+  assert.ok(r.json.every((d) => d.tracked), 'every indicator has its data now');
   const per10k = r.json.find((d) => d.key === 'per_10k');
   assert.deepEqual([per10k.numerator, per10k.denominator, per10k.factor], ['workers', 'population', 10000]);
 
@@ -256,8 +258,8 @@ test('public figures: only published indicators, counts only, no personal data',
   r = await qc.put('/api/v1/stats/public-indicators', { keys: ['per_10k'] });
   assert.equal(r.status, 403);
   const root = nation;
-  r = await root.put('/api/v1/stats/public-indicators', { keys: ['posts_filled'] });
-  assert.equal(r.status, 422, 'an indicator without data cannot be published');
+  r = await root.put('/api/v1/stats/public-indicators', { keys: ['no_such_indicator'] });
+  assert.equal(r.status, 422, 'only known indicators can be published');
   r = await root.put('/api/v1/stats/public-indicators', { keys: ['per_10k', 'workers_total'] });
   assert.equal(r.status, 200, r.text);
   assert.deepEqual(r.json.keys, ['per_10k', 'workers_total']);

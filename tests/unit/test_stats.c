@@ -238,7 +238,7 @@ static void test_towns_and_supervisors(void **state)
 	db_stmt_t *st;
 
 	assert_int_equal(stats_region_resolve(f->db, &f->city, "4418", &r, &er), SG_OK);
-	assert_int_equal(towns_count(f->db, &r, &towns, &er), SG_OK);
+	assert_int_equal(regions_count(f->db, &r, REGION_TOWN, &towns, &er), SG_OK);
 	st = db_prepare(f->db, "SELECT count(*) FROM regions WHERE level = 4"
 			       " AND code >= '4418' AND code < '4419'");
 	assert_int_equal(db_step(st), DB_ROW);
