@@ -8,3 +8,4 @@ bench/regions_load.sh
 bench/worker_search.sh
 bench/import.sh
 bench/dashboard.sh
+bench/coverage.sh
