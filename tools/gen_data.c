@@ -1045,12 +1045,14 @@ static int gen_workers(struct gen *g, long n)
 	return 0;
 }
 
-/* Six haves (六有): mostly present, staff and services least often. */
+/*
+ * Town stations with the six haves (六有) in the columns `shegong import
+ * stations` takes: mostly present, staff and services least often.
+ */
 static const char *const station_cols[] = {
-	"name", "region_code", "org_credit_code", "has_site", "has_equipment",
-	"has_staff", "has_services", "has_procedures", "has_rules",
+	"name", "tier", "region_code", "operator_credit_code", "site_area", "has_equipment",
+	"staff_count", "resident_workers", "functions", "has_procedures", "has_rules",
 };
-
 static int gen_stations(struct gen *g, long n)
 {
 	static const int have_pct[6] = { 97, 90, 85, 80, 88, 92 };
@@ -1088,11 +1090,28 @@ static int gen_stations(struct gen *g, long n)
 			snprintf(region, sizeof(region), "%.6s999", w->code);
 		else if (defect == 1)
 			name[0] = '\0';
-		sink_cell(&s, name);
-		sink_cell(&s, region);
-		sink_cell(&s, c->norgs ? g->orgs[c->orgs[rnd_below((uint32_t)c->norgs)]].code : "");
-		for (int k = 0; k < 6; k++)
-			sink_cell(&s, (int)rnd_below(100) < have_pct[k] ? "1" : "0");
+		{
+			int have[6];
+			char area[16], staff[8], resident[8];
+			unsigned n_staff = 2 + rnd_below(5);
+
+			for (int k = 0; k < 6; k++)
+				have[k] = (int)rnd_below(100) < have_pct[k];
+			snprintf(area, sizeof(area), "%u", have[0] ? 60 + rnd_below(240) : 0);
+			snprintf(staff, sizeof(staff), "%u", n_staff);
+			snprintf(resident, sizeof(resident), "%u", have[2] ? 1 + rnd_below(n_staff) : 0);
+			sink_cell(&s, name);
+			sink_cell(&s, "station");
+			sink_cell(&s, region);
+			sink_cell(&s, c->norgs ? g->orgs[c->orgs[rnd_below((uint32_t)c->norgs)]].code : "");
+			sink_cell(&s, area);
+			sink_cell(&s, have[1] ? "1" : "0");
+			sink_cell(&s, staff);
+			sink_cell(&s, resident);
+			sink_cell(&s, have[3] ? field_codes[rnd_below(COUNT_OF(field_codes))] : "");
+			sink_cell(&s, have[4] ? "1" : "0");
+			sink_cell(&s, have[5] ? "1" : "0");
+		}
 		sink_end_row(&s);
 		s.rows++;
 		s.invalid += defect >= 0;
@@ -1104,9 +1123,10 @@ static int gen_stations(struct gen *g, long n)
 	return 0;
 }
 
+/* Organisation posts in the columns `shegong import posts` takes. */
 static const char *const post_cols[] = {
-	"title", "org_credit_code", "region_code", "field", "level_required",
-	"filled", "worker_id_number",
+	"title", "unit_type", "org_credit_code", "region_code", "field", "required_level",
+	"worker_id_number", "filled_since",
 };
 
 static int gen_posts(struct gen *g, long n)
@@ -1149,12 +1169,13 @@ static int gen_posts(struct gen *g, long n)
 		else if (defect == 1)
 			title[0] = '\0';
 		sink_cell(&s, title);
+		sink_cell(&s, "org");
 		sink_cell(&s, o->code);
 		sink_cell(&s, region);
 		sink_cell(&s, field_codes[rnd_below(COUNT_OF(field_codes))]);
 		sink_cell(&s, lr < 4 ? "none" : lr < 9 ? "assistant" : "intermediate");
-		sink_cell(&s, holder[0] ? "1" : "0");
 		sink_cell(&s, holder);
+		sink_cell(&s, holder[0] ? "2024-07-01" : "");
 		sink_end_row(&s);
 		s.rows++;
 		s.invalid += defect >= 0;
