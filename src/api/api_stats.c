@@ -24,6 +24,7 @@
 #include "../core/util.h"
 #include "../domain/region.h"
 #include "../domain/registration.h"
+#include "../domain/coverage.h"
 #include "../domain/stats.h"
 #include "../domain/statsreport.h"
 #include "../core/banned.h"
@@ -54,6 +55,32 @@ static void write_region(struct json_writer *jw, const struct stats_region *r)
 {
 	jw_kv_str(jw, "region_code", r->code);
 	jw_kv_str(jw, "region_name", r->name);
+}
+
+/* The network figures of the overview: stations and posts (coverage.h). */
+static sg_err write_network(struct req_ctx *rc, struct json_writer *jw, const char *region)
+{
+	struct coverage c;
+
+	if (coverage_get(rc->db, &rc->actor, region, &c, &rc->er) != SG_OK)
+		return rc->er.code;
+	jw_key(jw, "stations");
+	jw_obj_begin(jw);
+	jw_kv_int(jw, "centres", c.centres);
+	jw_kv_int(jw, "stations", c.stations);
+	jw_kv_int(jw, "rooms", c.rooms);
+	jw_kv_int(jw, "standard", c.stations_standard);
+	jw_kv_int(jw, "towns_with_station", c.towns.covered);
+	jw_kv_int(jw, "towns_total", c.towns.total);
+	jw_kv_int(jw, "villages_with_room", c.villages.covered);
+	jw_kv_int(jw, "villages_total", c.villages.total);
+	jw_obj_end(jw);
+	jw_key(jw, "posts");
+	jw_obj_begin(jw);
+	jw_kv_int(jw, "total", c.posts);
+	jw_kv_int(jw, "filled", c.posts_filled);
+	jw_obj_end(jw);
+	return SG_OK;
 }
 
 static sg_err overview_get(struct req_ctx *rc)
@@ -88,10 +115,13 @@ static sg_err overview_get(struct req_ctx *rc)
 		kv_number(jw, "per_10k", o.region.population > 0 ?
 			  (double)o.workers * 10000.0 / (double)o.region.population : NAN);
 	}
-	/* figures of modules not built yet, and all but the worker counts
-	   for a past date: null, not zero */
-	jw_kv_null(jw, "stations");
-	jw_kv_null(jw, "posts");
+	/* all but the worker counts for a past date: null, not zero */
+	if (o.past) {
+		jw_kv_null(jw, "stations");
+		jw_kv_null(jw, "posts");
+	} else if (write_network(rc, jw, o.region.code) != SG_OK) {
+		return rc->er.code;
+	}
 	if (o.past) {
 		jw_kv_null(jw, "college_share");
 		jw_kv_null(jw, "orgs");

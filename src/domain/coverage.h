@@ -42,6 +42,7 @@ struct coverage {
 	struct coverage_share towns;         /* with an active station */
 	struct coverage_share villages;      /* with an active room */
 	struct coverage_share communities;   /* with a filled active post */
+	int64_t centres, stations, rooms;    /* active records of each tier */
 	int64_t stations_standard;           /* town stations up to standard */
 	int64_t posts, posts_filled;         /* active posts */
 };

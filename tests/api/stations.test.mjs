@@ -223,6 +223,11 @@ test('coverage of a district, a city and the children tree match the fixture', a
   assert.equal(centre.status, 201, centre.text);
   assert.equal((await coverage(city, '4418')).counties.covered, 1);
   statsCheck();
+  // the dashboard's overview carries the same network figures
+  const o = await city.get('/api/v1/stats/overview?region=4418');
+  assert.deepEqual(o.json.stations, { centres: 1, stations: 2, rooms: 2, standard: 2, towns_with_station: 2,
+    towns_total: 19, villages_with_room: 2, villages_total: 46 });
+  assert.deepEqual(o.json.posts, { total: 0, filled: 0 });
 });
 
 test('gaps list the towns and villages without a station, in code order with the total', async () => {
