@@ -2,9 +2,11 @@
  * dbrow.c: records bound and read through a column table (see dbrow.h).
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dbrow.h"
+#include "../core/util.h"
 #include "../core/banned.h"
 
 #define AT(rec, c, type) (*(type *)((char *)(rec) + (c)->offset))
@@ -115,4 +117,73 @@ size_t dbrow_changed(const struct dbrow_column *cols, size_t n, const void *a,
 		changed++;
 	}
 	return changed;
+}
+
+sg_err dbrow_fetch(db_t *db, const char *sql, int64_t id, dbrow_read_fn read,
+		   void *rec, const char *what, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		read(st, rec, NULL);
+	db_done(st);
+	if (rc < 0)
+		return db_fail(db, rc, er);
+	return rc == DB_ROW ? SG_OK : err_set(er, SG_ERR_NOT_FOUND, "no such %s", what);
+}
+
+sg_err dbrow_save(db_t *db, const char *insert_sql, const char *update_sql,
+		  const struct dbrow_column *cols, size_t n, const void *rec,
+		  int64_t *id, struct err_report *er)
+{
+	char now[UTIL_TIME_LEN];
+	db_stmt_t *st = db_prepare(db, *id ? update_sql : insert_sql);
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	util_time_iso(util_now(), now);
+	dbrow_bind(st, 1, cols, n, rec);
+	if (!*id)
+		db_bind_text(st, (int)n + 1, now, -1);
+	db_bind_text(st, (int)n + 2, now, -1);
+	if (*id)
+		db_bind_int(st, (int)n + 3, *id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*id = db_col_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return db_fail(db, rc < 0 ? rc : DB_ERR, er);
+	return SG_OK;
+}
+
+sg_err dbrow_collect(db_t *db, db_stmt_t *st, size_t size, dbrow_read_fn read, void *arg,
+		     void **items, size_t *count, struct err_report *er)
+{
+	size_t cap = 0;
+	sg_err code = SG_OK;
+	int rc;
+
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (util_reserve(items, &cap, *count, size)) {
+			code = err_set(er, SG_ERR_NOMEM, "out of memory");
+			break;
+		}
+		read(st, (char *)*items + *count * size, arg);
+		(*count)++;
+	}
+	if (code == SG_OK && rc < 0)
+		code = db_fail(db, rc, er);
+	if (code != SG_OK) {
+		free(*items);
+		*items = NULL;
+		*count = 0;
+	}
+	return code;
 }

@@ -41,6 +41,13 @@ int role_in(enum role r, unsigned mask)
 	return (unsigned)r < ROLE_COUNT_ && (mask & ROLE_BIT(r)) != 0;
 }
 
+sg_err actor_forbidden(const struct actor *who, unsigned read_roles, const char *what,
+		       struct err_report *er)
+{
+	return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not %s %s", role_name(who->role),
+		       role_in(who->role, read_roles) ? "change" : "see", what);
+}
+
 const struct actor *actor_system(void)
 {
 	static const struct actor sys = {

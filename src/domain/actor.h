@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/err.h"
+
 enum role {
 	ROLE_NONE = 0,
 	ROLE_SYSADMIN,  /* 系统管理员: users, roles, configuration; no audit */
@@ -36,6 +38,10 @@ enum role {
 		     ROLE_BIT(ROLE_AUDITOR) | ROLE_BIT(ROLE_BUREAU))
 #define ROLES_AUDIT_READERS (ROLE_BIT(ROLE_SECADMIN) | ROLE_BIT(ROLE_AUDITOR))
 #define ROLES_USER_MANAGERS (ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_BUREAU))
+/* The registry of organisations, stations and posts: who reads, who changes. */
+#define ROLES_REGISTRY_READ (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) | \
+			     ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM))
+#define ROLES_REGISTRY_WRITE (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM))
 
 #define ACTOR_LOGIN_MAX 65 /* 64 characters + NUL */
 #define ACTOR_REGION_MAX 16
@@ -58,6 +64,13 @@ const char *role_name(enum role r);
 enum role role_from_name(const char *name);
 /* 1 if the role is one of the bits in mask. */
 int role_in(enum role r, unsigned mask);
+
+/*
+ * SG_ERR_FORBIDDEN saying "your role (org) may not change stations" when
+ * the role is among read_roles, else "... may not see stations".
+ */
+sg_err actor_forbidden(const struct actor *who, unsigned read_roles, const char *what,
+		       struct err_report *er);
 
 /* The unscoped system actor for CLI commands and internal jobs. */
 const struct actor *actor_system(void);

@@ -6,18 +6,17 @@
 
 #include "coverage.h"
 #include "../core/util.h"
+#include "../db/dbrow.h"
 #include "../core/banned.h"
 
 static int may_read(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) |
-		       ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_READ);
 }
 
 static sg_err forbidden(const struct actor *who, struct err_report *er)
 {
-	return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not see coverage",
-		       role_name(who->role));
+	return actor_forbidden(who, 0, "coverage", er);
 }
 
 /* A region as the figures need it: its level and descendant counts. */
@@ -84,8 +83,11 @@ static sg_err read_counts(db_t *db, const struct node *n, struct coverage *c,
 }
 
 /* Read a node from SELECT code, name, level, desc_city .. desc_village. */
-static void read_node(db_stmt_t *st, struct node *n)
+static void read_node(db_stmt_t *st, void *item, void *arg)
 {
+	struct node *n = item;
+
+	(void)arg;
 	memset(n, 0, sizeof(*n));
 	db_col_copy(st, 0, n->code, sizeof(n->code));
 	db_col_copy(st, 1, n->name, sizeof(n->name));
@@ -153,9 +155,8 @@ sg_err coverage_children(db_t *db, const struct actor *who, const char *region,
 {
 	struct node parent, *nodes = NULL;
 	db_stmt_t *st;
-	size_t cap = 0, n = 0;
-	sg_err code = SG_OK;
-	int rc;
+	size_t n = 0;
+	sg_err code;
 
 	*items = NULL;
 	*count = 0;
@@ -171,16 +172,8 @@ sg_err coverage_children(db_t *db, const struct actor *who, const char *region,
 		return db_fail(db, DB_ERR, er);
 	db_bind_text(st, 1, parent.code, -1);
 	/* the children first, then their counts: one statement at a time */
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (UTIL_RESERVE(nodes, cap, n)) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			break;
-		}
-		read_node(st, &nodes[n++]);
-	}
+	code = dbrow_collect(db, st, sizeof(*nodes), read_node, NULL, (void **)&nodes, &n, er);
 	db_done(st);
-	if (code == SG_OK && rc < 0)
-		code = db_fail(db, rc, er);
 	if (code == SG_OK && n && !(*items = calloc(n, sizeof(**items))))
 		code = err_set(er, SG_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; code == SG_OK && i < n; i++)
@@ -243,6 +236,16 @@ int coverage_gap_kind_from_name(const char *name)
 	return 0;
 }
 
+static void read_gap(db_stmt_t *st, void *item, void *arg)
+{
+	struct coverage_gap *g = item;
+
+	(void)arg;
+	db_col_copy(st, 0, g->code, sizeof(g->code));
+	db_col_copy(st, 1, g->name, sizeof(g->name));
+	db_col_copy(st, 2, g->parent_name, sizeof(g->parent_name));
+}
+
 sg_err coverage_gaps(db_t *db, const struct actor *who, const char *region,
 		     enum coverage_gap_kind kind, int64_t offset, int64_t limit,
 		     struct coverage_gap **items, size_t *count, int64_t *total,
@@ -268,9 +271,7 @@ sg_err coverage_gaps(db_t *db, const struct actor *who, const char *region,
 	struct coverage c;
 	struct node n;
 	db_stmt_t *st;
-	size_t cap = 0;
 	sg_err code = SG_OK;
-	int rc;
 
 	*items = NULL;
 	*count = 0;
@@ -293,25 +294,7 @@ sg_err coverage_gaps(db_t *db, const struct actor *who, const char *region,
 	db_bind_text(st, 2, hi, -1);
 	db_bind_int(st, 3, limit);
 	db_bind_int(st, 4, offset);
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct coverage_gap *g;
-
-		if (UTIL_RESERVE(*items, cap, *count)) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			break;
-		}
-		g = &(*items)[(*count)++];
-		db_col_copy(st, 0, g->code, sizeof(g->code));
-		db_col_copy(st, 1, g->name, sizeof(g->name));
-		db_col_copy(st, 2, g->parent_name, sizeof(g->parent_name));
-	}
+	code = dbrow_collect(db, st, sizeof(**items), read_gap, NULL, (void **)items, count, er);
 	db_done(st);
-	if (code == SG_OK && rc < 0)
-		code = db_fail(db, rc, er);
-	if (code != SG_OK) {
-		free(*items);
-		*items = NULL;
-		*count = 0;
-	}
 	return code;
 }

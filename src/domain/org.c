@@ -35,19 +35,17 @@ static int in_list(const char *const *names, size_t n, const char *s)
 
 static int may_read(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) |
-		       ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_READ);
 }
 
 static int may_write(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_WRITE);
 }
 
 static sg_err forbidden(const struct actor *who, struct err_report *er)
 {
-	return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not %s organisations",
-		       role_name(who->role), may_read(who) ? "change" : "see");
+	return actor_forbidden(who, ROLES_REGISTRY_READ, "organisations", er);
 }
 
 /* ---- reading ------------------------------------------------------------ */

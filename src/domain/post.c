@@ -42,19 +42,17 @@ int post_unit_type_from_name(const char *name)
 
 static int may_read(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) |
-		       ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_READ);
 }
 
 static int may_write(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_WRITE);
 }
 
 static sg_err forbidden(const struct actor *who, struct err_report *er)
 {
-	return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not %s posts",
-		       role_name(who->role), may_read(who) ? "change" : "see");
+	return actor_forbidden(who, ROLES_REGISTRY_READ, "posts", er);
 }
 
 /* ---- the columns -------------------------------------------------------- */
@@ -93,8 +91,11 @@ static const struct dbrow_column columns[] = {
 
 /* ---- reading ------------------------------------------------------------ */
 
-static void read_post(db_stmt_t *st, struct post *p)
+static void read_post(db_stmt_t *st, void *item, void *arg)
 {
+	struct post *p = item;
+
+	(void)arg;
 	memset(p, 0, sizeof(*p));
 	dbrow_read(st, 0, columns, NCOLUMNS, p);
 	p->id = db_col_int(st, NCOLUMNS);
@@ -106,6 +107,13 @@ static void read_post(db_stmt_t *st, struct post *p)
 	db_col_copy(st, NCOLUMNS + 6, p->created_at, sizeof(p->created_at));
 	db_col_copy(st, NCOLUMNS + 7, p->updated_at, sizeof(p->updated_at));
 	db_col_copy(st, NCOLUMNS + 8, p->org_credit_code, sizeof(p->org_credit_code));
+}
+
+/* A list row: the post, and the total of all pages into *arg. */
+static void read_list_row(db_stmt_t *st, void *item, void *arg)
+{
+	read_post(st, item, NULL);
+	*(int64_t *)arg = db_col_int(st, NCOLUMNS + 9);
 }
 
 static void kv_id_opt(struct json_writer *jw, const char *key, int64_t id)
@@ -142,19 +150,8 @@ void post_write_json(struct json_writer *jw, const struct post *p)
 
 static sg_err fetch(db_t *db, int64_t id, struct post *out, struct err_report *er)
 {
-	db_stmt_t *st = db_prepare(db, POST_SELECT POST_FROM " WHERE p.id = ?");
-	int rc;
-
-	if (!st)
-		return db_fail(db, DB_ERR, er);
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		read_post(st, out);
-	db_done(st);
-	if (rc < 0)
-		return db_fail(db, rc, er);
-	return rc == DB_ROW ? SG_OK : err_set(er, SG_ERR_NOT_FOUND, "no such post");
+	return dbrow_fetch(db, POST_SELECT POST_FROM " WHERE p.id = ?", id, read_post, out,
+			   "post", er);
 }
 
 sg_err post_get(db_t *db, const struct actor *who, int64_t id, struct post *out,
@@ -268,27 +265,7 @@ static void apply_input(db_t *db, const struct actor *who, const struct post_inp
 
 static sg_err write_row(db_t *db, struct post *next, struct err_report *er)
 {
-	char now[UTIL_TIME_LEN];
-	db_stmt_t *st;
-	int rc;
-
-	util_time_iso(util_now(), now);
-	st = db_prepare(db, next->id ? UPDATE_SQL : INSERT_SQL);
-	if (!st)
-		return db_fail(db, DB_ERR, er);
-	dbrow_bind(st, 1, columns, NCOLUMNS, next);
-	if (!next->id)
-		db_bind_text(st, NCOLUMNS + 1, now, -1);
-	db_bind_text(st, NCOLUMNS + 2, now, -1);
-	if (next->id)
-		db_bind_int(st, NCOLUMNS + 3, next->id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		next->id = db_col_int(st, 0);
-	db_done(st);
-	if (rc < 0 || (rc != DB_ROW && rc != DB_DONE))
-		return db_fail(db, rc < 0 ? rc : DB_ERR, er);
-	return SG_OK;
+	return dbrow_save(db, INSERT_SQL, UPDATE_SQL, columns, NCOLUMNS, next, &next->id, er);
 }
 
 static sg_err save(db_t *db, const struct actor *who, const struct post_input *in,
@@ -580,15 +557,24 @@ out:
 	return code;
 }
 
+static void read_holding(db_stmt_t *st, void *item, void *arg)
+{
+	struct post_holding *h = item;
+
+	(void)arg;
+	h->worker_id = db_col_int(st, 0);
+	db_col_copy(st, 1, h->worker_name, sizeof(h->worker_name));
+	db_col_copy(st, 2, h->since, sizeof(h->since));
+	db_col_copy(st, 3, h->until, sizeof(h->until));
+}
+
 sg_err post_history(db_t *db, const struct actor *who, int64_t id,
 		    struct post_holding **items, size_t *count,
 		    struct err_report *er)
 {
 	struct post *cur = malloc(sizeof(*cur));
 	db_stmt_t *st;
-	size_t cap = 0;
 	sg_err code = SG_OK;
-	int rc;
 
 	*items = NULL;
 	*count = 0;
@@ -604,27 +590,9 @@ sg_err post_history(db_t *db, const struct actor *who, int64_t id,
 	if (!st)
 		return db_fail(db, DB_ERR, er);
 	db_bind_int(st, 1, id);
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct post_holding *h;
-
-		if (UTIL_RESERVE(*items, cap, *count)) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			break;
-		}
-		h = &(*items)[(*count)++];
-		h->worker_id = db_col_int(st, 0);
-		db_col_copy(st, 1, h->worker_name, sizeof(h->worker_name));
-		db_col_copy(st, 2, h->since, sizeof(h->since));
-		db_col_copy(st, 3, h->until, sizeof(h->until));
-	}
+	code = dbrow_collect(db, st, sizeof(**items), read_holding, NULL, (void **)items, count,
+			     er);
 	db_done(st);
-	if (code == SG_OK && rc < 0)
-		code = db_fail(db, rc, er);
-	if (code != SG_OK) {
-		free(*items);
-		*items = NULL;
-		*count = 0;
-	}
 	return code;
 }
 
@@ -720,9 +688,7 @@ sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
 	struct buf like = BUF_INIT(512);
 	const char *region = f->region && *f->region ? f->region : who->region_code;
 	db_stmt_t *st;
-	size_t cap = 0;
 	sg_err code = SG_OK;
-	int rc;
 
 	*items = NULL;
 	*count = 0;
@@ -760,17 +726,9 @@ sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
 	db_bind_text_opt(st, 9, f->status);
 	db_bind_int(st, 10, f->limit);
 	db_bind_int(st, 11, f->offset);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (UTIL_RESERVE(*items, cap, *count)) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			break;
-		}
-		read_post(st, &(*items)[(*count)++]);
-		*total = db_col_int(st, NCOLUMNS + 9);
-	}
+	code = dbrow_collect(db, st, sizeof(**items), read_list_row, total, (void **)items, count,
+			     er);
 	db_done(st);
-	if (code == SG_OK && rc < 0)
-		code = db_fail(db, rc, er);
 	if (code == SG_OK && *count == 0 && f->offset > 0) {
 		/* a page past the end still reports the total */
 		struct post_filter first = *f;
@@ -792,15 +750,24 @@ out:
 	return code;
 }
 
+static void read_vacancy(db_stmt_t *st, void *item, void *arg)
+{
+	struct post_vacancy *v = item;
+
+	(void)arg;
+	db_col_copy(st, 0, v->field, sizeof(v->field));
+	v->required_level = (int)db_col_int(st, 1);
+	v->posts = db_col_int(st, 2);
+	v->filled = db_col_int(st, 3);
+}
+
 sg_err post_vacancies(db_t *db, const struct actor *who, const char *region,
 		      struct post_vacancy **items, size_t *count,
 		      struct err_report *er)
 {
 	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX];
 	db_stmt_t *st;
-	size_t cap = 0;
 	sg_err code = SG_OK;
-	int rc;
 
 	*items = NULL;
 	*count = 0;
@@ -817,26 +784,8 @@ sg_err post_vacancies(db_t *db, const struct actor *who, const char *region,
 		return db_fail(db, DB_ERR, er);
 	db_bind_text(st, 1, lo, -1);
 	db_bind_text(st, 2, hi, -1);
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct post_vacancy *v;
-
-		if (UTIL_RESERVE(*items, cap, *count)) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			break;
-		}
-		v = &(*items)[(*count)++];
-		db_col_copy(st, 0, v->field, sizeof(v->field));
-		v->required_level = (int)db_col_int(st, 1);
-		v->posts = db_col_int(st, 2);
-		v->filled = db_col_int(st, 3);
-	}
+	code = dbrow_collect(db, st, sizeof(**items), read_vacancy, NULL, (void **)items, count,
+			     er);
 	db_done(st);
-	if (code == SG_OK && rc < 0)
-		code = db_fail(db, rc, er);
-	if (code != SG_OK) {
-		free(*items);
-		*items = NULL;
-		*count = 0;
-	}
 	return code;
 }

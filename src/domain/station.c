@@ -66,19 +66,17 @@ int station_haves_of(const struct station *s, struct station_haves *out)
 
 static int may_read(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) |
-		       ROLE_BIT(ROLE_SYSADMIN) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_READ);
 }
 
 static int may_write(const struct actor *who)
 {
-	return role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM));
+	return role_in(who->role, ROLES_REGISTRY_WRITE);
 }
 
 static sg_err forbidden(const struct actor *who, struct err_report *er)
 {
-	return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not %s stations",
-		       role_name(who->role), may_read(who) ? "change" : "see");
+	return actor_forbidden(who, ROLES_REGISTRY_READ, "stations", er);
 }
 
 /* ---- the columns -------------------------------------------------------- */
@@ -132,8 +130,11 @@ static const struct dbrow_column columns[] = {
 	" FROM stations s LEFT JOIN regions r ON r.code = s.region_code" \
 	" LEFT JOIN orgs o ON o.id = s.operator_org_id"
 
-static void read_station(db_stmt_t *st, struct station *s)
+static void read_station(db_stmt_t *st, void *item, void *arg)
 {
+	struct station *s = item;
+
+	(void)arg;
 	memset(s, 0, sizeof(*s));
 	dbrow_read(st, 0, columns, NCOLUMNS, s);
 	s->id = db_col_int(st, NCOLUMNS);
@@ -142,6 +143,13 @@ static void read_station(db_stmt_t *st, struct station *s)
 	db_col_copy(st, NCOLUMNS + 3, s->created_at, sizeof(s->created_at));
 	db_col_copy(st, NCOLUMNS + 4, s->updated_at, sizeof(s->updated_at));
 	db_col_copy(st, NCOLUMNS + 5, s->operator_credit_code, sizeof(s->operator_credit_code));
+}
+
+/* A list row: the station, and the total of all pages into *arg. */
+static void read_list_row(db_stmt_t *st, void *item, void *arg)
+{
+	read_station(st, item, NULL);
+	*(int64_t *)arg = db_col_int(st, NCOLUMNS + 6);
 }
 
 void station_write_json(struct json_writer *jw, const struct station *s)
@@ -193,19 +201,8 @@ void station_write_json(struct json_writer *jw, const struct station *s)
 /* The row of id whatever the scope; SG_ERR_NOT_FOUND if none. */
 static sg_err fetch(db_t *db, int64_t id, struct station *out, struct err_report *er)
 {
-	db_stmt_t *st = db_prepare(db, STATION_SELECT STATION_FROM " WHERE s.id = ?");
-	int rc;
-
-	if (!st)
-		return db_fail(db, DB_ERR, er);
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		read_station(st, out);
-	db_done(st);
-	if (rc < 0)
-		return db_fail(db, rc, er);
-	return rc == DB_ROW ? SG_OK : err_set(er, SG_ERR_NOT_FOUND, "no such station");
+	return dbrow_fetch(db, STATION_SELECT STATION_FROM " WHERE s.id = ?", id, read_station,
+			   out, "station", er);
 }
 
 sg_err station_get(db_t *db, const struct actor *who, int64_t id,
@@ -390,29 +387,9 @@ static sg_err check_one_per_region(db_t *db, const struct station *next,
  */
 static sg_err write_row(db_t *db, struct station *next, struct err_report *er)
 {
-	char now[UTIL_TIME_LEN];
-	db_stmt_t *st;
-	int rc;
-
 	if (check_one_per_region(db, next, er) != SG_OK)
 		return er->code;
-	util_time_iso(util_now(), now);
-	st = db_prepare(db, next->id ? UPDATE_SQL : INSERT_SQL);
-	if (!st)
-		return db_fail(db, DB_ERR, er);
-	dbrow_bind(st, 1, columns, NCOLUMNS, next);
-	if (!next->id)
-		db_bind_text(st, NCOLUMNS + 1, now, -1);
-	db_bind_text(st, NCOLUMNS + 2, now, -1);
-	if (next->id)
-		db_bind_int(st, NCOLUMNS + 3, next->id);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		next->id = db_col_int(st, 0);
-	db_done(st);
-	if (rc < 0 || (rc != DB_ROW && rc != DB_DONE))
-		return db_fail(db, rc < 0 ? rc : DB_ERR, er);
-	return SG_OK;
+	return dbrow_save(db, INSERT_SQL, UPDATE_SQL, columns, NCOLUMNS, next, &next->id, er);
 }
 
 /* Check in over base into *next; SG_ERR_INVALID with the fields, or SG_OK. */
@@ -574,9 +551,7 @@ sg_err station_list(db_t *db, const struct actor *who,
 	struct buf like = BUF_INIT(512);
 	const char *region = f->region && *f->region ? f->region : who->region_code;
 	db_stmt_t *st;
-	size_t cap = 0;
 	sg_err code = SG_OK;
-	int rc;
 
 	*items = NULL;
 	*count = 0;
@@ -609,25 +584,15 @@ sg_err station_list(db_t *db, const struct actor *who,
 	db_bind_int(st, 7, f->org_id);
 	db_bind_int(st, 8, f->limit);
 	db_bind_int(st, 9, f->offset);
-	while ((rc = db_step(st)) == DB_ROW) {
-		if (UTIL_RESERVE(*items, cap, *count)) {
-			code = err_set(er, SG_ERR_NOMEM, "out of memory");
-			break;
-		}
-		read_station(st, &(*items)[(*count)++]);
-		*total = db_col_int(st, NCOLUMNS + 6);
-	}
+	code = dbrow_collect(db, st, sizeof(**items), read_list_row, total, (void **)items, count,
+			     er);
 	db_done(st);
-	if (code == SG_OK && rc < 0)
-		code = db_fail(db, rc, er);
 	if (code == SG_OK && *count == 0 && f->offset > 0) {
 		/* a page past the end still reports the total */
 		struct station_filter first = *f;
 
 		first.offset = 0;
 		first.limit = 1;
-		free(*items);
-		*items = NULL;
 		code = station_list(db, who, &first, items, count, total, er);
 		free(*items);
 		*items = NULL;
