@@ -22,6 +22,7 @@
 #include "../core/utf8.h"
 #include "../core/util.h"
 #include "../domain/audit.h"
+#include "../domain/coverage.h"
 #include "../domain/idcard.h"
 #include "../domain/org.h"
 #include "../domain/post.h"
@@ -473,6 +474,53 @@ static sg_err posts_run(db_t *db, const struct actor *who, export_param_fn param
 	return paged_run(db, who, &l, w, rows, er);
 }
 
+/* ---- coverage gaps ---------------------------------------------------------- */
+
+static const struct sheetw_column gap_cols[] = {
+	{ "code", "区划代码", 0 },
+	{ "name", "名称", 0 },
+	{ "parent_name", "上级区划", 0 },
+};
+#define NGCOLS (sizeof(gap_cols) / sizeof(gap_cols[0]))
+
+static const char *const gap_params[] = { "region", "level", NULL };
+
+struct gap_filter {
+	const char *region;
+	enum coverage_gap_kind kind;
+};
+
+static sg_err gaps_fetch(db_t *db, const struct actor *who, const void *filter,
+			 int64_t offset, int64_t limit, void **items, size_t *n,
+			 int64_t *total, struct err_report *er)
+{
+	const struct gap_filter *f = filter;
+
+	return coverage_gaps(db, who, f->region, f->kind, offset, limit,
+			     (struct coverage_gap **)items, n, total, er);
+}
+
+static sg_err gaps_row(const void *items, size_t i, struct sheetw *w)
+{
+	const struct coverage_gap *g = (const struct coverage_gap *)items + i;
+	const char *cells[NGCOLS] = { g->code, g->name, g->parent_name };
+
+	return sheetw_row(w, cells);
+}
+
+static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+		       int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	const char *level = param(ctx, "level");
+	struct gap_filter f = {
+		param(ctx, "region"), coverage_gap_kind_from_name(level && level[0] ? level : "town")
+	};
+	struct paged_list l = { &f, gaps_fetch, gaps_row };
+
+	(void)reveal;
+	return paged_run(db, who, &l, w, rows, er);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const struct export_kind kinds[] = {
@@ -480,6 +528,7 @@ static const struct export_kind kinds[] = {
 	{ "orgs", "社会工作服务机构", org_cols, NOCOLS, org_params, orgs_run },
 	{ "stations", "社工站点", station_cols, NSCOLS, station_params, stations_run },
 	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, posts_run },
+	{ "coverage_gaps", "未覆盖区划", gap_cols, NGCOLS, gap_params, gaps_run },
 };
 
 const struct export_kind *export_kinds(size_t *n)

@@ -301,3 +301,13 @@ test('stations import from a spreadsheet with Chinese headers; a re-import chang
   assert.equal(ind.status, 200, ind.text);
   assert.deepEqual([ind.json.numerator, ind.json.denominator, ind.json.value], [3, 10, 30]);
 });
+
+test('the towns without a station export as a spreadsheet for the district to chase', async () => {
+  const res = await fetch(`${srv.url}/api/v1/exports/coverage_gaps?format=csv&region=441802&level=town`,
+    { headers: { cookie: qc.cookie } });
+  assert.equal(res.status, 200);
+  const lines = Buffer.from(await res.arrayBuffer()).subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.equal(lines[0], '区划代码,名称,上级区划');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]),
+    ['441802007', '441802103', '441802105', '441802106', '441802107', '441802400', '441802450']);
+});
