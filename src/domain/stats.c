@@ -591,7 +591,8 @@ sg_err stats_growth(db_t *db, const struct actor *who, const char *region,
 	for (int y = from; y <= to; y++)
 		out[y - from] = (struct stats_growth_point){ .year = y };
 	region_prefix_range(r.code, lo, hi);
-	st = db_prepare(db, "SELECT CAST(substr(created_at, 1, 4) AS INTEGER), count(*)"
+	/* created_at is UTC; the year is China's (UTC+8), as the bureaus count it */
+	st = db_prepare(db, "SELECT CAST(strftime('%Y', created_at, '+8 hours') AS INTEGER), count(*)"
 			    " FROM workers WHERE status = 'active'"
 			    " AND region_code >= ? AND region_code < ?"
 			    " GROUP BY 1 ORDER BY 1");

@@ -263,12 +263,30 @@ static void test_towns_and_supervisors(void **state)
 	assert_true(v.known && v.value == 1);
 }
 
+/* Growth counts a worker in China's year: 2025-12-31 17:00 UTC is 2026 in Beijing. */
+static void test_growth_year_is_chinas(void **state)
+{
+	struct fixture *f = *state;
+	struct err_report er = ERR_REPORT_INIT;
+	struct stats_growth_point pts[2];
+	time_t t;
+
+	assert_int_equal(util_parse_time("2025-12-31T17:00:00Z", &t), 0);
+	util_set_now(t);
+	add_worker(f, "441802006", 31, NULL);
+	util_set_now(NOW);
+	assert_int_equal(stats_growth(f->db, &f->city, "4418", 2025, 2026, pts, &er), SG_OK);
+	assert_int_equal(pts[0].workers, 0);
+	assert_int_equal(pts[1].workers, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spread_known_numbers),
 		cmocka_unit_test_setup_teardown(test_kept_counts_follow_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_towns_and_supervisors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_growth_year_is_chinas, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
