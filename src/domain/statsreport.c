@@ -1,6 +1,7 @@
 /*
  * statsreport.c: the dashboard report (statsreport.h): the figures are
- * gathered once through domain/stats into struct report, then written as
+ * gathered once through domain/stats (and today's progress of the
+ * region's plans through domain/target) into struct report, then written as
  * an XLSX workbook (libxlsxwriter) or drawn as a PDF (cairo + pango, Noto
  * Sans CJK: the report is a table-and-chart document, where the sans face
  * reads better at small sizes than the certificate's serif).
@@ -22,6 +23,7 @@
 #include <xlsxwriter.h>
 
 #include "statsreport.h"
+#include "target.h"
 #include "../core/util.h"
 #include "../core/banned.h"
 
@@ -31,6 +33,13 @@
 #define MARGIN 48.0
 #define SANS "Noto Sans CJK SC"
 #define BARS_PER_PAGE 40
+#define REPORT_MAX_TARGETS 10   /* plans in one report, newest first */
+#define TARGET_ROWS_PER_PAGE 28
+
+/* Chinese words of enum target_status, as the dashboard shows them. */
+static const char *const TARGET_STATUS_NAMES[] = {
+	"暂无指标", "暂无数据", "已完成", "按进度", "落后",
+};
 
 static const char *const LEVEL_NAMES[4] = {
 	"未取得证书", "助理社会工作师", "社会工作师", "高级社会工作师"
@@ -47,13 +56,58 @@ struct report {
 		const struct stats_indicator_def *def;
 		struct stats_value v;
 	} ind[64];
+	struct target_progress *targets; /* today's progress of the region's plans */
+	size_t ntargets;
 };
 
 static void report_release(struct report *r)
 {
+	free(r->targets);
 	stats_balance_release(&r->workers);
 	stats_balance_release(&r->certified);
 	stats_balance_release(&r->per10k);
+}
+
+struct target_ids {
+	int64_t id[REPORT_MAX_TARGETS];
+	size_t n;
+};
+
+static int collect_target(const struct target_set *set, void *arg)
+{
+	struct target_ids *ids = arg;
+
+	ids->id[ids->n++] = set->id;
+	return ids->n == REPORT_MAX_TARGETS;
+}
+
+/* Today's progress of the plans set for the region's subtree. */
+static sg_err gather_targets(db_t *db, const struct actor *who, const char *region,
+			     struct report *r, struct err_report *er)
+{
+	struct target_ids ids = { .n = 0 };
+	int64_t total;
+
+	if (target_list(db, who, region, 0, REPORT_MAX_TARGETS, collect_target, &ids, &total,
+			er) != SG_OK)
+		return er->code;
+	if (!ids.n)
+		return SG_OK;
+	if (!(r->targets = calloc(ids.n, sizeof(*r->targets))))
+		return err_set(er, SG_ERR_NOMEM, "out of memory");
+	for (; r->ntargets < ids.n; r->ntargets++)
+		if (target_progress(db, who, ids.id[r->ntargets], NULL, NULL,
+				    &r->targets[r->ntargets], er) != SG_OK)
+			return er->code;
+	return SG_OK;
+}
+
+/* An item's name: its own label, else its indicator's. */
+static const char *target_label(const struct target_item *it)
+{
+	const struct stats_indicator_def *d = stats_indicator_find(it->indicator);
+
+	return it->label[0] || !d ? it->label : d->name;
 }
 
 static sg_err gather(db_t *db, const struct actor *who, const char *region,
@@ -80,7 +134,8 @@ static sg_err gather(db_t *db, const struct actor *who, const char *region,
 	    stats_balance(db, who, region, "certified_total", &r->certified, er) ||
 	    stats_balance(db, who, region, "per_10k", &r->per10k, er))
 		return er->code;
-	return SG_OK;
+	/* progress is today's: a report as of a past date has no plans */
+	return date && *date ? SG_OK : gather_targets(db, who, region, r, er);
 }
 
 static void fmt_value(const struct stats_value *v, char *out, size_t size)
@@ -117,7 +172,10 @@ static void write_xlsx_sheets(lxw_workbook *wb, const struct report *r)
 	lxw_row_t row = 0;
 	struct stats_value v = { 1, 0, 0, 1 };
 
+	lxw_format *pct = workbook_add_format(wb);
+
 	format_set_bold(bold);
+	format_set_num_format(pct, "0.0%");
 
 	ws = workbook_add_worksheet(wb, "概览");
 	worksheet_set_column(ws, 0, 0, 28, NULL);
@@ -224,6 +282,39 @@ static void write_xlsx_sheets(lxw_workbook *wb, const struct report *r)
 		part.value = iv->denominator;
 		cell_value(ws, row, 5, &part);
 		worksheet_write_string(ws, row, 6, r->date[0] ? r->date : o->date, NULL);
+	}
+	ws = workbook_add_worksheet(wb, "规划目标");
+	worksheet_set_column(ws, 0, 1, 30, NULL);
+	worksheet_set_column(ws, 2, 7, 12, NULL);
+	{
+		static const char *const heads[] = {
+			"规划", "指标", "基期值", "目标值", "当前值", "完成进度", "截止日期", "状态",
+		};
+		lxw_row_t trow = 0;
+
+		for (lxw_col_t c = 0; c < 8; c++)
+			worksheet_write_string(ws, 0, c, heads[c], bold);
+		for (size_t t = 0; t < r->ntargets; t++) {
+			const struct target_progress *tp = &r->targets[t];
+
+			for (size_t k = 0; k < tp->set.nitems; k++) {
+				const struct target_item *it = &tp->set.items[k];
+				const struct target_progress_item *pi = &tp->items[k];
+
+				trow++;
+				worksheet_write_string(ws, trow, 0, tp->set.name, NULL);
+				worksheet_write_string(ws, trow, 1, target_label(it), NULL);
+				if (it->has_baseline)
+					worksheet_write_number(ws, trow, 2, it->baseline, NULL);
+				worksheet_write_number(ws, trow, 3, it->target, NULL);
+				if (pi->has_current)
+					worksheet_write_number(ws, trow, 4, pi->current, NULL);
+				if (pi->has_progress)
+					worksheet_write_number(ws, trow, 5, pi->progress, pct);
+				worksheet_write_string(ws, trow, 6, pi->due_date, NULL);
+				worksheet_write_string(ws, trow, 7, TARGET_STATUS_NAMES[pi->status], NULL);
+			}
+		}
 	}
 }
 
@@ -439,6 +530,54 @@ static void draw_children(struct pen *p, const struct report *r)
 	}
 }
 
+/* The plans' items with a progress bar each, TARGET_ROWS_PER_PAGE to a page. */
+static void draw_targets(struct pen *p, const struct report *r)
+{
+	double left = MARGIN + 190, right = PAGE_W - MARGIN - 110, y = 0;
+	size_t rows = 0;
+	char line[160];
+
+	for (size_t t = 0; t < r->ntargets; t++) {
+		const struct target_progress *tp = &r->targets[t];
+
+		for (size_t k = 0; k < tp->set.nitems; k++, rows++) {
+			const struct target_progress_item *pi = &tp->items[k];
+			double frac = pi->has_progress ? fmin(fmax(pi->progress, 0), 1) : 0;
+
+			if (rows % TARGET_ROWS_PER_PAGE == 0) {
+				if (rows)
+					cairo_show_page(p->cr);
+				y = MARGIN;
+				ink(p->cr, 0.1, 0.1, 0.1);
+				y += text(p, rows ? "规划目标进度（续）" : "规划目标进度", MARGIN, y, 13, 1,
+					  LEFT, 0) + 10;
+			}
+			if (k == 0) {
+				ink(p->cr, 0.1, 0.1, 0.1);
+				y += text(p, tp->set.name, MARGIN, y, 10, 1, LEFT, PAGE_W - 2 * MARGIN) + 4;
+			}
+			ink(p->cr, 0.1, 0.1, 0.1);
+			text(p, target_label(&tp->set.items[k]), MARGIN + 8, y, 9, 0, LEFT, 176);
+			ink(p->cr, 0.91, 0.93, 0.96);
+			cairo_rectangle(p->cr, left, y + 2, right - left, 10);
+			cairo_fill(p->cr);
+			if (pi->status == TARGET_BEHIND)
+				ink(p->cr, 0.80, 0.30, 0.25);
+			else
+				ink(p->cr, 0.20, 0.55, 0.40);
+			cairo_rectangle(p->cr, left, y + 2, (right - left) * frac, 10);
+			cairo_fill(p->cr);
+			ink(p->cr, 0.1, 0.1, 0.1);
+			if (pi->has_progress)
+				snprintf(line, sizeof(line), "%.1f%%　%s", pi->progress * 100,
+					 TARGET_STATUS_NAMES[pi->status]);
+			else
+				snprintf(line, sizeof(line), "%s", TARGET_STATUS_NAMES[pi->status]);
+			y += text(p, line, right + 6, y, 9, 0, LEFT, 0) + 6;
+		}
+	}
+}
+
 static cairo_status_t write_buf(void *closure, const unsigned char *data,
 				unsigned int len)
 {
@@ -471,6 +610,10 @@ static sg_err render_pdf(const struct report *r, struct buf *out,
 	cairo_show_page(p.cr);
 	if (r->workers.count) {
 		draw_children(&p, r);
+		cairo_show_page(p.cr);
+	}
+	if (r->ntargets) {
+		draw_targets(&p, r);
 		cairo_show_page(p.cr);
 	}
 	st = cairo_status(p.cr);

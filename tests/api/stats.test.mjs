@@ -281,6 +281,11 @@ async function download(client, path) {
 test('report: the dashboard as XLSX (one sheet per table) and as PDF', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sg-report-'));
   try {
+    const plan = await city.post('/api/v1/targets', {
+      name: '清远市社工站建设计划', region_code: '4418', baseline_date: '2026-01-01', due_date: '2027-12-31',
+      items: [{ indicator: 'town_station_coverage', target: 100, baseline: 0 }],
+    });
+    assert.equal(plan.status, 201, plan.text);
     let r = await download(city, '/api/v1/stats/report?region=4418&format=xlsx');
     assert.equal(r.status, 200, r.bytes.toString());
     assert.match(r.headers.get('content-type'), /spreadsheetml/);
@@ -290,9 +295,11 @@ test('report: the dashboard as XLSX (one sheet per table) and as PDF', async () 
     writeFileSync(xlsx, r.bytes);
     const wb = execFileSync('unzip', ['-p', xlsx, 'xl/workbook.xml'], { encoding: 'utf8' });
     const sheets = [...wb.matchAll(/<sheet name="([^"]+)"/g)].map((m) => m[1]);
-    assert.deepEqual(sheets, ['概览', '等级', '下级地区', '指标']);
+    assert.deepEqual(sheets, ['概览', '等级', '下级地区', '指标', '规划目标']);
     const strings = execFileSync('unzip', ['-p', xlsx, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
     assert.ok(strings.includes('清远市') && strings.includes('清城区'), 'region and child names');
+    assert.ok(strings.includes('清远市社工站建设计划') && strings.includes('乡镇（街道）社工站覆盖率'),
+      'the plan and its item, named by the indicator');
     assert.ok(!/统计\d+号/.test(strings), 'no worker names in the report');
     // the overview sheet's worker count equals the raw count
     const sheet1 = execFileSync('unzip', ['-p', xlsx, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
@@ -313,6 +320,9 @@ test('report: the dashboard as XLSX (one sheet per table) and as PDF', async () 
 
     r = await download(city, '/api/v1/stats/report?format=pdf');
     assert.equal(r.status, 200, 'region omitted: the caller\'s root');
+    writeFileSync(pdf, r.bytes);
+    assert.ok(execFileSync('pdftotext', ['-q', pdf, '-'], { encoding: 'utf8' }).includes('规划目标进度'),
+      "today's report has the plans' progress");
     r = await download(city, '/api/v1/stats/report?region=4418&format=doc');
     assert.equal(r.status, 422);
     r = await download(city, '/api/v1/stats/report?region=4418&date=2019-13-01');
