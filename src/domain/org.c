@@ -467,7 +467,7 @@ sg_err org_update(db_t *db, const struct actor *who, int64_t id,
 	if ((code = check_unique(db, who, v.credit_code, id, er)) != SG_OK ||
 	    (code = update_row(db, id, in, &cur, &v, &changed, &wrote, er)) != SG_OK)
 		goto fail;
-	{
+	if (wrote) { /* nothing changed: nothing to audit */
 		struct buf details = BUF_INIT(600);
 
 		buf_printf(&details, "{\"fields\":[%s]}", buf_cstr(&changed));

@@ -239,6 +239,9 @@ static void test_update_lists_changed_fields(void **state)
 	assert_string_equal(o.name, "改名后");
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM audit_log WHERE action = 'org.update'"
 				   " AND details = '{\"fields\":[\"name\"]}'"), 1);
+	/* the same values again: nothing written, nothing audited */
+	assert_int_equal(org_update(f->db, &f->qc, id, &up, &er), SG_OK);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM audit_log WHERE action = 'org.update'"), 1);
 }
 
 static void test_upsert_in_tx(void **state)
