@@ -179,6 +179,18 @@ test('one community one social worker: staffed communities follow fills and vaca
   assert.equal(c.communities.staffed, 1);
   r = await qc.get('/api/v1/coverage/gaps?region=441802006&level=community&per_page=1');
   assert.deepEqual([r.json.total, r.json.items[0].code], [27, '441802006002']);
+  // the dashboard's indicators agree with a count over the raw tables
+  const raw = (q) => Number(sql(q));
+  let ind = (await qc.get('/api/v1/stats/indicator/community_worker_coverage')).json;
+  assert.deepEqual([ind.numerator, ind.denominator], [
+    raw("SELECT count(DISTINCT region_code) FROM posts WHERE status = 'active' AND worker_id IS NOT NULL"
+      + " AND length(region_code) = 12 AND region_code LIKE '441802%'"),
+    raw("SELECT count(*) FROM regions WHERE level = 5 AND code LIKE '441802%'")]);
+  assert.equal(ind.numerator, 1);
+  ind = (await qc.get('/api/v1/stats/indicator/posts_filled')).json;
+  assert.deepEqual([ind.numerator, ind.denominator], [
+    raw("SELECT count(*) FROM posts WHERE status = 'active' AND worker_id IS NOT NULL AND region_code LIKE '441802%'"),
+    raw("SELECT count(*) FROM posts WHERE status = 'active' AND region_code LIKE '441802%'")]);
   r = await qc.post(`/api/v1/posts/${p.id}/vacate`, { until: '2026-06-30' });
   assert.equal(r.status, 200);
   assert.equal((await cov()).communities.staffed, 0);
