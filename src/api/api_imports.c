@@ -96,50 +96,41 @@ static sg_err imports_get(struct req_ctx *rc)
 	return SG_OK;
 }
 
-static sg_err check_format(struct req_ctx *rc)
-{
-	const char *f = rc_query(rc, "format");
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-	if (f && strcmp(f, "csv"))
-		return err_field(&rc->er, "format", "unsupported",
-				 "the error report is CSV (UTF-8 with BOM)");
-	return SG_OK;
-}
-
-static sg_err send_csv(struct req_ctx *rc, const char *name, struct buf *b)
+/* A spreadsheet file as an attachment named name.{csv,xlsx}; b is released. */
+static sg_err send_sheet(struct req_ctx *rc, const char *name, int xlsx, struct buf *b)
 {
 	char disp[200];
 	sg_err code;
 
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.%s\"", name, xlsx ? "xlsx" : "csv");
 	rc_add_header(rc, "content-disposition", disp);
-	code = rc_bytes(rc, 200, "text/csv; charset=utf-8", b->ptr, b->len);
+	code = rc_bytes(rc, 200, xlsx ? XLSX_TYPE : "text/csv; charset=utf-8", b->ptr, b->len);
 	buf_release(b);
 	return code == SG_OK ? SG_OK : err_set(&rc->er, code, "reply too large");
+}
+
+static int wants_xlsx(struct req_ctx *rc)
+{
+	const char *format = rc_query(rc, "format");
+
+	return format && !strcmp(format, "xlsx");
 }
 
 static sg_err template_get(struct req_ctx *rc)
 {
 	struct buf b = BUF_INIT(4u << 20);
 	const char *kind = rc_param(rc, "kind");
-	const char *format = rc_query(rc, "format");
-	int xlsx = format && !strcmp(format, "xlsx");
-	char name[80], disp[120];
-	sg_err code;
+	char name[80];
 
-	if (import_template_bytes(kind, format, rc->cfg->db_path, &b, &rc->er) != SG_OK) {
+	if (import_template_bytes(kind, rc_query(rc, "format"), rc->cfg->db_path, &b,
+				  &rc->er) != SG_OK) {
 		buf_release(&b);
 		return rc->er.code;
 	}
-	snprintf(name, sizeof(name), "template-%s.%s", kind, xlsx ? "xlsx" : "csv");
-	if (!xlsx)
-		return send_csv(rc, name, &b);
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", name);
-	rc_add_header(rc, "content-disposition", disp);
-	code = rc_bytes(rc, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-			b.ptr, b.len);
-	buf_release(&b);
-	return code == SG_OK ? SG_OK : err_set(&rc->er, code, "reply too large");
+	snprintf(name, sizeof(name), "template-%s", kind);
+	return send_sheet(rc, name, wants_xlsx(rc), &b);
 }
 
 static sg_err errors_get(struct req_ctx *rc)
@@ -148,16 +139,15 @@ static sg_err errors_get(struct req_ctx *rc)
 	char name[80];
 	int64_t id;
 
-	if (check_format(rc) != SG_OK)
-		return rc->er.code;
 	if (util_parse_int(rc_param(rc, "id"), 1, INT64_MAX, &id))
 		return err_set(&rc->er, SG_ERR_NOT_FOUND, "no such import");
-	if (import_report_csv(rc->db, &rc->actor, id, &b, &rc->er) != SG_OK) {
+	if (import_report_bytes(rc->db, &rc->actor, id, rc_query(rc, "format"),
+				rc->cfg->db_path, &b, &rc->er) != SG_OK) {
 		buf_release(&b);
 		return rc->er.code;
 	}
-	snprintf(name, sizeof(name), "import-%lld-errors.csv", (long long)id);
-	return send_csv(rc, name, &b);
+	snprintf(name, sizeof(name), "import-%lld-errors", (long long)id);
+	return send_sheet(rc, name, wants_xlsx(rc), &b);
 }
 
 static const struct route routes[] = {

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../core/log.h"
 #include "../core/util.h"
+#include "../io/import_job.h"
 #include "../http/server.h"
 #include "../core/banned.h"
 
@@ -91,6 +93,8 @@ int cmd_serve(const struct cli_env *env, int argc, char **argv)
 	db = cli_open_db(env);
 	if (!db)
 		return 1;
+	if (import_sweep_files(db, cfg.db_path) < 0)
+		log_warn("could not look for files a stopped server left beside %s", cfg.db_path);
 	db_close(db);
 	if (server_run(&cfg, &er) != SG_OK)
 		return cli_fail_report(&er);

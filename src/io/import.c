@@ -1398,31 +1398,6 @@ out:
 
 /* ---- templates and error reports -------------------------------------------- */
 
-/* One CSV field, quoted when needed, formula-looking text defused. */
-static void csv_field(struct buf *out, const char *s, size_t n)
-{
-	int quote = 0;
-
-	if (n && strchr("=+-@", s[0]) && !(s[0] == '-' && n > 1 && isdigit((unsigned char)s[1])))
-		quote = 2;
-	for (size_t i = 0; i < n && !quote; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			quote = 1;
-	if (!quote) {
-		buf_add(out, s, n);
-		return;
-	}
-	buf_addch(out, '"');
-	if (quote == 2)
-		buf_addch(out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			buf_addch(out, '"');
-		buf_addch(out, s[i]);
-	}
-	buf_addch(out, '"');
-}
-
 sg_err import_template_write(const char *kind, int format, const char *path,
 			     struct err_report *er)
 {
@@ -1454,45 +1429,69 @@ sg_err import_template_write(const char *kind, int format, const char *path,
 	return sheetw_finish(w, er);
 }
 
-static void json_array_fields(struct buf *out, const char *json)
-{
-	json_t *a = json ? json_loads(json, 0, NULL) : NULL;
-	size_t i;
-	json_t *v;
+#define REPORT_FIXED_COLS 4
+#define REPORT_MAX_COLS 64
 
-	json_array_foreach(a, i, v) {
-		buf_addch(out, ',');
-		csv_field(out, json_string_value(v) ? json_string_value(v) : "",
-			  json_string_length(v));
+/* The strings of a JSON array into cells[0..max), "" for others; the count. */
+static size_t json_cells(json_t *a, const char **cells, size_t max)
+{
+	size_t n = 0;
+
+	for (; a && n < json_array_size(a) && n < max; n++) {
+		const char *v = json_string_value(json_array_get(a, n));
+
+		cells[n] = v ? v : "";
 	}
-	json_decref(a);
+	return n;
 }
 
-void import_errors_csv(const char *headers_json_text,
-		       const struct import_problem *p, size_t np,
-		       const struct import_reject *rj, size_t nrj, struct buf *out)
+sg_err import_errors_write(const char *headers_json, const struct import_problem *p,
+			   size_t np, const struct import_reject *rj, size_t nrj,
+			   int format, const char *path, struct err_report *er)
 {
-	buf_addstr(out, "\xef\xbb\xbf行号,列,值,问题");
-	json_array_fields(out, headers_json_text);
-	buf_addstr(out, "\r\n");
+	static const char *const fixed[REPORT_FIXED_COLS] = { "行号", "列", "值", "问题" };
+	struct sheetw_column cols[REPORT_MAX_COLS];
+	const char *headers[REPORT_MAX_COLS - REPORT_FIXED_COLS];
+	json_t *h = headers_json ? json_loads(headers_json, 0, NULL) : NULL;
+	size_t nh = json_cells(h, headers, REPORT_MAX_COLS - REPORT_FIXED_COLS);
+	struct sheetw *w = NULL;
+	sg_err code;
+
+	memset(cols, 0, sizeof(cols));
+	for (size_t c = 0; c < REPORT_FIXED_COLS + nh; c++)
+		cols[c].name = cols[c].header = c < REPORT_FIXED_COLS ? fixed[c]
+								   : headers[c - REPORT_FIXED_COLS];
+	if ((code = sheetw_open(&w, (enum sheetw_format)format, path, "错误报告", er)) != SG_OK)
+		goto out;
+	if ((code = sheetw_begin(w, cols, REPORT_FIXED_COLS + nh, NULL, 0)) != SG_OK)
+		goto fail;
 	/* both lists are in row order: walk them together */
 	for (size_t i = 0, j = 0; i < np; i++) {
+		const char *cells[REPORT_MAX_COLS] = { 0 };
+		json_t *original = NULL;
 		char num[24];
-		const char *cells = NULL;
 
 		while (j < nrj && rj[j].row < p[i].row)
 			j++;
 		if (j < nrj && rj[j].row == p[i].row)
-			cells = rj[j].cells_json;
+			original = json_loads(rj[j].cells_json, 0, NULL);
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)p[i].row);
-		buf_addstr(out, num);
-		buf_addch(out, ',');
-		csv_field(out, p[i].column, strlen(p[i].column));
-		buf_addch(out, ',');
-		csv_field(out, p[i].value ? p[i].value : "", p[i].value ? strlen(p[i].value) : 0);
-		buf_addch(out, ',');
-		csv_field(out, p[i].message, strlen(p[i].message));
-		json_array_fields(out, cells);
-		buf_addstr(out, "\r\n");
+		cells[0] = num;
+		cells[1] = p[i].column;
+		cells[2] = p[i].value ? p[i].value : "";
+		cells[3] = p[i].message;
+		json_cells(original, cells + REPORT_FIXED_COLS, nh);
+		code = sheetw_row(w, cells);
+		json_decref(original);
+		if (code != SG_OK)
+			goto fail;
 	}
+	code = sheetw_finish(w, er);
+	goto out;
+fail:
+	sheetw_free(w);
+	code = err_set(er, code, "cannot write the error report");
+out:
+	json_decref(h);
+	return code;
 }

@@ -202,13 +202,13 @@ sg_err import_template_write(const char *kind, int format, const char *path,
 			     struct err_report *er);
 
 /*
- * Write the error report as CSV with BOM: 行号, 列, 值, 问题, then the
- * original row's cells under the file's headers, one line per problem.
- * Cells starting with = + - @ are prefixed with ' so spreadsheet programs
- * do not run them as formulas.
+ * Write the error report to the file at path in format f (sheetw.h: CSV
+ * with BOM or XLSX): 行号, 列, 值, 问题, then the original row's cells
+ * under the file's headers (headers_json, a JSON array), one row per
+ * problem. sheetw escapes formula-looking cells. SG_ERR_IO, SG_ERR_NOMEM.
  */
-void import_errors_csv(const char *headers_json,
-		       const struct import_problem *p, size_t np,
-		       const struct import_reject *rj, size_t nrj, struct buf *out);
+sg_err import_errors_write(const char *headers_json, const struct import_problem *p,
+			   size_t np, const struct import_reject *rj, size_t nrj,
+			   int format, const char *path, struct err_report *er);
 
 #endif

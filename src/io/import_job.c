@@ -6,8 +6,10 @@
  * The error report is written in its own transaction after the import's,
  * so that a strict import rolled back still explains why.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include "import.h"
 #include "sheetw.h"
 #include "../core/log.h"
+#include "../core/util.h"
 #include "../core/banned.h"
 
 static const char *opt_str(json_t *o, const char *key)
@@ -233,43 +236,138 @@ out:
 	return code;
 }
 
-sg_err import_template_bytes(const char *kind, const char *format, const char *db_path,
+/* 1 if a queued import will read the file at path, 0 if not, -1 on error. */
+static int upload_wanted(db_t *db, const char *path)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT 1 FROM jobs WHERE kind = 'import'"
+				       " AND state = 'queued' AND json_extract(params, '$.path') = ?");
+	int rc;
+
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, path, -1);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? -1 : rc == DB_ROW;
+}
+
+int import_sweep_files(db_t *db, const char *db_path)
+{
+	char dir_buf[4096], base_buf[4096], upload[4200], out[4200], path[8400];
+	const char *dir, *base;
+	struct dirent *e;
+	int removed = 0;
+	DIR *d;
+
+	util_strlcpy(dir_buf, db_path, sizeof(dir_buf));
+	util_strlcpy(base_buf, db_path, sizeof(base_buf));
+	dir = dirname(dir_buf);
+	base = basename(base_buf);
+	snprintf(upload, sizeof(upload), "%s.upload-", base);
+	snprintf(out, sizeof(out), "%s.out-", base);
+	if (!(d = opendir(dir)))
+		return -1;
+	while ((e = readdir(d))) {
+		int is_upload = !strncmp(e->d_name, upload, strlen(upload));
+		int wanted = 0;
+
+		if (!is_upload && strncmp(e->d_name, out, strlen(out)))
+			continue;
+		/* uploads are named by the path the job was given: db_path's spelling */
+		snprintf(path, sizeof(path), "%s.%s", db_path, e->d_name + strlen(base) + 1);
+		if (is_upload && (wanted = upload_wanted(db, path)) < 0) {
+			removed = -1;
+			break;
+		}
+		if (!wanted && unlink(path) == 0) {
+			log_info("removed %s, left by a server that stopped mid-way", path);
+			removed++;
+		}
+	}
+	closedir(d);
+	return removed;
+}
+
+/* Writes the file at path; the arg is the caller's. */
+typedef sg_err (*file_writer_fn)(const char *path, void *arg, struct err_report *er);
+
+/*
+ * Run write on a private temporary file beside db_path, read the file into
+ * out and remove it: libxlsxwriter writes only to named files.
+ */
+static sg_err bytes_via_file(const char *db_path, file_writer_fn write, void *arg,
 			     struct buf *out, struct err_report *er)
 {
-	enum sheetw_format f = format ? sheetw_format_parse(format) : SHEETW_CSV;
 	unsigned char rnd[8];
 	char path[4200], hex[17], chunk[8192];
 	sg_err code;
 	FILE *in;
 	size_t n;
 
-	if (!import_kind_find(kind))
-		return err_set(er, SG_ERR_NOT_FOUND, "no such import kind");
-	if (!f)
-		return err_field(er, "format", "invalid", "csv or xlsx");
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
-	if (snprintf(path, sizeof(path), "%s.template-%s", db_path, hex) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s.out-%s", db_path, hex) >= (int)sizeof(path))
 		return err_set(er, SG_ERR_IO, "database path too long");
-	if ((code = import_template_write(kind, f, path, er)) != SG_OK) {
+	if ((code = write(path, arg, er)) != SG_OK) {
 		unlink(path);
 		return code;
 	}
 	if (!(in = fopen(path, "rb"))) {
 		unlink(path);
-		return err_set(er, SG_ERR_IO, "cannot read the template: %s", strerror(errno));
+		return err_set(er, SG_ERR_IO, "cannot read back %s: %s", path, strerror(errno));
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
 		buf_add(out, chunk, n);
 	fclose(in);
 	unlink(path);
 	if (out->err)
-		return err_set(er, SG_ERR_TOO_LARGE, "template too large");
+		return err_set(er, SG_ERR_TOO_LARGE, "the file is too large to send");
 	return SG_OK;
 }
 
-sg_err import_report_csv(db_t *db, const struct actor *who, int64_t id,
-			 struct buf *out, struct err_report *er)
+struct template_job {
+	const char *kind;
+	enum sheetw_format format;
+};
+
+static sg_err write_template(const char *path, void *arg, struct err_report *er)
+{
+	const struct template_job *t = arg;
+
+	return import_template_write(t->kind, t->format, path, er);
+}
+
+sg_err import_template_bytes(const char *kind, const char *format, const char *db_path,
+			     struct buf *out, struct err_report *er)
+{
+	struct template_job t = { kind, format ? sheetw_format_parse(format) : SHEETW_CSV };
+
+	if (!import_kind_find(kind))
+		return err_set(er, SG_ERR_NOT_FOUND, "no such import kind");
+	if (!t.format)
+		return err_field(er, "format", "invalid", "csv or xlsx");
+	return bytes_via_file(db_path, write_template, &t, out, er);
+}
+
+struct report_job {
+	const char *headers;
+	const struct import_problem *p;
+	size_t np;
+	const struct import_reject *rj;
+	size_t nrj;
+	enum sheetw_format format;
+};
+
+static sg_err write_report(const char *path, void *arg, struct err_report *er)
+{
+	const struct report_job *r = arg;
+
+	return import_errors_write(r->headers, r->p, r->np, r->rj, r->nrj, r->format, path, er);
+}
+
+sg_err import_report_bytes(db_t *db, const struct actor *who, int64_t id,
+			   const char *format, const char *db_path, struct buf *out,
+			   struct err_report *er)
 {
 	struct import_problem *p = NULL;
 	struct import_reject *rj = NULL;
@@ -277,9 +375,12 @@ sg_err import_report_csv(db_t *db, const struct actor *who, int64_t id,
 	struct job_info j;
 	char *headers = NULL;
 	db_stmt_t *st;
+	enum sheetw_format f = format && *format ? sheetw_format_parse(format) : SHEETW_CSV;
 	sg_err code = SG_OK;
 	int rc;
 
+	if (!f)
+		return err_field(er, "format", "invalid", "csv or xlsx");
 	if ((code = jobs_get(db, who, id, &j, er)) != SG_OK)
 		return code;
 	rc = strcmp(j.kind, "import");
@@ -353,9 +454,11 @@ sg_err import_report_csv(db_t *db, const struct actor *who, int64_t id,
 		code = db_fail(db, rc, er);
 		goto out;
 	}
-	import_errors_csv(headers, p, np, rj, nrj, out);
-	if (out->err)
-		code = err_set(er, SG_ERR_TOO_LARGE, "the report is too large");
+	{
+		struct report_job r = { headers, p, np, rj, nrj, f };
+
+		code = bytes_via_file(db_path, write_report, &r, out, er);
+	}
 out:
 	for (size_t i = 0; i < np; i++)
 		free(p[i].value);

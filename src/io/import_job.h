@@ -51,12 +51,22 @@ sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
 sg_err job_import(struct job_ctx *ctx, struct err_report *er);
 
 /*
- * The error report of import job id as CSV with BOM into out (see
- * import_errors_csv()). SG_ERR_NOT_FOUND if who may not see the job or it
- * has no report yet.
+ * The error report of import job id as "csv" (the default, NULL or "")
+ * or "xlsx" bytes into out (see import_errors_write(); written beside
+ * db_path, read back and removed). SG_ERR_NOT_FOUND if who may not see
+ * the job or it has no report yet; SG_ERR_INVALID (field "format").
  */
-sg_err import_report_csv(db_t *db, const struct actor *who, int64_t id,
-			 struct buf *out, struct err_report *er);
+sg_err import_report_bytes(db_t *db, const struct actor *who, int64_t id,
+			   const char *format, const char *db_path, struct buf *out,
+			   struct err_report *er);
+
+/*
+ * Remove what a killed server left beside db_path: upload files no queued
+ * import refers to (a running one died with the process) and temporary
+ * output files. Call before any job runs. Returns how many were removed,
+ * -1 if the directory or the database could not be read.
+ */
+int import_sweep_files(db_t *db, const char *db_path);
 
 /*
  * The template of kind as "csv" or "xlsx" bytes into out (written to a

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, repoRoot, bin } from '../lib/server.mjs';
 
@@ -147,6 +147,17 @@ test('strict import with errors stores nothing; the report names each cell', asy
   assert.match(lines[0], /^行号,列,值,问题,姓名\*,身份证号\*/);
   assert.equal(lines.length, 5);
   assert.ok(lines.some((l) => l.startsWith('7,学历,小学,') && l.includes('周强')), rep.text);
+  // the same report as XLSX, which Excel users open without an import wizard
+  const x = await fetch(`${srv.url}/api/v1/imports/${id}/errors?format=xlsx`, { headers: { cookie: root.cookie } });
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-disposition'), /import-\d+-errors\.xlsx/);
+  const bytes = Buffer.from(await x.arrayBuffer());
+  assert.equal(bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04');
+  const file = join(srv.dir, 'errors.xlsx');
+  writeFileSync(file, bytes);
+  const strings = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  assert.ok(strings.includes('学历') && strings.includes('小学') && strings.includes('周强'), strings);
+  assert.equal((await root.get(`/api/v1/imports/${id}/errors?format=pdf`)).status, 422);
   // someone else cannot read it
   assert.equal((await qy.get(`/api/v1/imports/${id}/errors`)).status, 404);
 });

@@ -79,11 +79,16 @@ test('upload with errors, read the report, fix and import cleanly', async () => 
   assert.equal(await rows.count(), 4);
   assert.match(await page.locator('[data-test=problems]').innerText(), /小学/);
 
-  const dl = page.waitForEvent('download');
-  await page.click('[data-test=error-report]');
+  let dl = page.waitForEvent('download');
+  await page.click('[data-test=error-report-csv]');
   const report = readFileSync(await (await dl).path(), 'utf8');
   assert.match(report, /^\ufeff行号,列,值,问题/);
   assert.match(report, /周强/);
+  dl = page.waitForEvent('download');
+  await page.click('[data-test=error-report]');
+  const xlsx = await dl;
+  assert.match(xlsx.suggestedFilename(), /errors\.xlsx$/);
+  assert.equal(readFileSync(await xlsx.path()).subarray(0, 4).toString('binary'), 'PK\x03\x04');
 
   await upload(page, 'workers_fixed.csv');
   await page.locator('[data-test=inserted]', { hasText: '7' }).waitFor();

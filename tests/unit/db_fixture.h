@@ -24,7 +24,7 @@ struct db_fixture {
 };
 
 /* 0 on success; prints the reason and returns -1 otherwise. */
-static int db_fixture_open(struct db_fixture *f)
+static inline int db_fixture_open(struct db_fixture *f)
 {
 	const char *data = getenv("SHEGONG_TEST_DATA");
 	struct err_report er = ERR_REPORT_INIT;
@@ -47,7 +47,7 @@ static int db_fixture_open(struct db_fixture *f)
 	return 0;
 }
 
-static int db_fixture_close(struct db_fixture *f)
+static inline int db_fixture_close(struct db_fixture *f)
 {
 	char cmd[200];
 
@@ -56,7 +56,7 @@ static int db_fixture_close(struct db_fixture *f)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static struct actor db_fixture_actor(int64_t id, const char *login, enum role role,
+static inline struct actor db_fixture_actor(int64_t id, const char *login, enum role role,
 				     const char *region)
 {
 	struct actor a;

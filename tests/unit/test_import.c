@@ -152,10 +152,37 @@ static void csv_writers(void **state)
 	fclose(f);
 	unlink(path);
 	assert_memory_equal(got, "\xef\xbb\xbf区划代码*,常住人口*\r\n【说明】", 36);
-	import_errors_csv("[\"姓名\",\"备注\"]", &p, 1, &rj, 1, &out);
+	/* the error report as CSV: the problem, then the original row */
+	assert_int_equal(import_errors_write("[\"姓名\",\"备注\"]", &p, 1, &rj, 1, SHEETW_CSV,
+					     path, &er), SG_OK);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	buf_grow(&out, 256);
+	out.len = fread(out.ptr, 1, 255, f);
+	out.ptr[out.len] = '\0';
+	fclose(f);
 	assert_string_equal(buf_cstr(&out), "\xef\xbb\xbf行号,列,值,问题,姓名,备注\r\n"
-					  "3,姓名,\"'=1+1\",坏,\"'=1+1\",\"a,b\"\r\n");
+					  "3,姓名,'=1+1,坏,'=1+1,\"a,b\"\r\n");
 	buf_release(&out);
+	/* and as XLSX, read back with the importer's own reader */
+	assert_int_equal(import_errors_write("[\"姓名\",\"备注\"]", &p, 1, &rj, 1, SHEETW_XLSX,
+					     path, &er), SG_OK);
+	{
+		struct sheet_options opts = SHEET_OPTIONS_INIT;
+		const struct sheet_row *row;
+		struct sheet *sh;
+
+		assert_int_equal(sheet_open(&sh, path, &opts, &er), SG_OK);
+		assert_int_equal(sheet_next(sh, &row, &er), SG_OK);
+		assert_string_equal(row->cells[3].ptr, "问题");
+		assert_string_equal(row->cells[5].ptr, "备注");
+		assert_int_equal(sheet_next(sh, &row, &er), SG_OK);
+		assert_string_equal(row->cells[3].ptr, "坏");
+		assert_string_equal(row->cells[4].ptr, "'=1+1");
+		assert_string_equal(row->cells[5].ptr, "a,b");
+		sheet_close(sh);
+	}
+	unlink(path);
 }
 
 int main(void)
