@@ -3,11 +3,14 @@
  * background job, list one's imports, download templates and error
  * reports (io/import_job.h, io/import.h).
  *
- * The upload is a JSON body {kind, mode, encoding, sheet, file_name,
- * content_base64}: the HTTP layer takes JSON bodies only (and caps them,
- * server max_body), which keeps one parsing path; the browser reads the
- * chosen file and sends it base64-encoded. Large files go through
- * `shegong import` on the server.
+ * The HTTP layer takes JSON bodies only, capped (server max_body, 1 MiB by
+ * default) for every route alike: one parsing path, and no route where an
+ * anonymous client can make the server buffer a large body. So a file
+ * travels base64-encoded: whole in {kind, mode, encoding, sheet,
+ * file_name, content_base64} when small, else in pieces of up to 1 MiB
+ * (POST /imports/uploads for a token, POST /imports/uploads/{token}
+ * {offset, content_base64} per piece, in order, resumable from the size
+ * returned) and then {kind, ..., upload: token}.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +44,20 @@ static void write_job(struct json_writer *jw, const struct job_info *j)
 	jw_obj_end(jw);
 }
 
+/* The base64 body field into request memory: *data, *len. */
+static sg_err body_base64(struct req_ctx *rc, const char *field, unsigned char **data,
+			  size_t *len)
+{
+	const char *b64 = rc_body_str(rc, field);
+	size_t b64len = strlen(b64);
+
+	*data = rc_alloc(rc, b64len / 4 * 3 + 3);
+	if (sodium_base642bin(*data, b64len / 4 * 3 + 3, b64, b64len, " \r\n", len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
+		return err_field(&rc->er, field, "invalid", "not base64");
+	return SG_OK;
+}
+
 static sg_err imports_post(struct req_ctx *rc)
 {
 	static const struct field_spec spec[] = {
@@ -49,12 +66,13 @@ static sg_err imports_post(struct req_ctx *rc)
 		{ "encoding", FIELD_STRING, 0, 32 },
 		{ "sheet", FIELD_STRING, 0, 100 },
 		{ "file_name", FIELD_STRING, 0, 255 },
-		{ "content_base64", FIELD_STRING, 1, 300u << 20 },
+		{ "content_base64", FIELD_STRING, 0, 300u << 20 },
+		{ "upload", FIELD_STRING, 0, IMPORT_TOKEN_LEN },
 	};
 	struct import_request req;
-	const char *b64;
 	unsigned char *data;
-	size_t b64len, len = 0;
+	const char *upload;
+	size_t len = 0;
 	struct job_info j;
 	int64_t id;
 
@@ -65,18 +83,60 @@ static sg_err imports_post(struct req_ctx *rc)
 	req.encoding = rc_body_str(rc, "encoding");
 	req.sheet = rc_body_str(rc, "sheet");
 	req.file_name = rc_body_str(rc, "file_name");
-	b64 = rc_body_str(rc, "content_base64");
-	b64len = strlen(b64);
-	data = rc_alloc(rc, b64len / 4 * 3 + 3);
-	if (sodium_base642bin(data, b64len / 4 * 3 + 3, b64, b64len, " \r\n", &len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0)
-		return err_field(&rc->er, "content_base64", "invalid", "not base64");
-	if (import_submit(rc->db, &rc->actor, rc->cfg->db_path, &req, data, len, &id,
-			  &rc->er) != SG_OK ||
-	    jobs_get(rc->db, &rc->actor, id, &j, &rc->er) != SG_OK)
+	upload = rc_body_str(rc, "upload");
+	if (!upload == !rc_body_str(rc, "content_base64"))
+		return err_field(&rc->er, "upload", "required",
+				 "either upload (a finished upload's token) or content_base64");
+	if (upload ? import_submit_upload(rc->db, &rc->actor, rc->cfg->db_path, &req, upload,
+					  &id, &rc->er) != SG_OK :
+		     body_base64(rc, "content_base64", &data, &len) != SG_OK ||
+		     import_submit(rc->db, &rc->actor, rc->cfg->db_path, &req, data, len, &id,
+				   &rc->er) != SG_OK)
+		return rc->er.code;
+	if (jobs_get(rc->db, &rc->actor, id, &j, &rc->er) != SG_OK)
 		return rc->er.code;
 	write_job(rc_json(rc, 202), &j);
 	job_info_free(&j);
+	return SG_OK;
+}
+
+static void write_upload(struct json_writer *jw, const char *token, int64_t size)
+{
+	jw_obj_begin(jw);
+	jw_kv_str(jw, "token", token);
+	jw_kv_int(jw, "size", size);
+	jw_kv_int(jw, "max", IMPORT_UPLOAD_MAX);
+	jw_obj_end(jw);
+}
+
+static sg_err uploads_post(struct req_ctx *rc)
+{
+	char token[IMPORT_TOKEN_LEN + 1];
+
+	if (import_upload_begin(rc->cfg->db_path, &rc->actor, token, &rc->er) != SG_OK)
+		return rc->er.code;
+	write_upload(rc_json(rc, 201), token, 0);
+	return SG_OK;
+}
+
+static sg_err upload_append(struct req_ctx *rc)
+{
+	static const struct field_spec spec[] = {
+		{ "offset", FIELD_INT, 1, 0 },
+		{ "content_base64", FIELD_STRING, 1, 1u << 20 },
+	};
+	const char *token = rc_param(rc, "token");
+	unsigned char *data;
+	size_t len = 0;
+	int64_t size = 0;
+
+	if (rc_body_check(rc, spec, sizeof(spec) / sizeof(spec[0])) != SG_OK ||
+	    body_base64(rc, "content_base64", &data, &len) != SG_OK)
+		return rc->er.code;
+	if (import_upload_append(rc->cfg->db_path, &rc->actor, token, rc_body_int(rc, "offset", -1),
+				 data, len, &size, &rc->er) != SG_OK)
+		return rc->er.code;
+	write_upload(rc_json(rc, 200), token, size);
 	return SG_OK;
 }
 
@@ -152,6 +212,8 @@ static sg_err errors_get(struct req_ctx *rc)
 
 static const struct route routes[] = {
 	{ "POST", "/api/v1/imports", imports_post, 0, IMPORT_ROLES },
+	{ "POST", "/api/v1/imports/uploads", uploads_post, 0, IMPORT_ROLES },
+	{ "POST", "/api/v1/imports/uploads/{token}", upload_append, 0, IMPORT_ROLES },
 	{ "GET", "/api/v1/imports", imports_get, 0, IMPORT_ROLES },
 	{ "GET", "/api/v1/imports/templates/{kind}", template_get, 0, IMPORT_ROLES },
 	{ "GET", "/api/v1/imports/{id}/errors", errors_get, 0, IMPORT_ROLES },

@@ -10,9 +10,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -43,23 +45,15 @@ static int encoding_parse(const char *s)
 	return -1;
 }
 
-sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
-		     const struct import_request *req, const void *data,
-		     size_t len, int64_t *job_id, struct err_report *er)
+/* The request's fields and who's right to import its kind. */
+static sg_err check_request(const struct actor *who, const struct import_request *req,
+			    struct err_report *er)
 {
 	const struct import_kind *k = import_kind_find(req->kind);
-	struct buf params = BUF_INIT(8192);
-	struct json_writer jw;
-	unsigned char rnd[12];
-	char path[4200], hex[25];
-	const char *p = data;
-	size_t left = len;
-	sg_err code = SG_OK;
-	int fd = -1;
 
-	*job_id = 0;
 	if (!k)
-		err_field(er, "kind", "unknown", "one of workers, population, orgs, employment");
+		err_field(er, "kind", "unknown", "no such import kind: %s",
+			  req->kind ? req->kind : "");
 	if (req->mode && import_mode_parse(req->mode) < 0)
 		err_field(er, "mode", "invalid", "strict or skip-invalid");
 	if (encoding_parse(req->encoding) < 0)
@@ -69,42 +63,20 @@ sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
 	if (who->role != ROLE_SYSTEM && !role_in(who->role, k->roles))
 		return err_set(er, SG_ERR_FORBIDDEN, "your role (%s) may not import %s",
 			       role_name(who->role), k->name);
-	if (len == 0)
-		return err_field(er, "file", "required", "the file is empty");
-	if (len > IMPORT_UPLOAD_MAX)
-		return err_set(er, SG_ERR_TOO_LARGE, "files up to %u MiB",
-			       IMPORT_UPLOAD_MAX >> 20);
+	return SG_OK;
+}
 
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
-	if (snprintf(path, sizeof(path), "%s.upload-%s", db_path, hex) >= (int)sizeof(path))
-		return err_set(er, SG_ERR_IO, "database path too long");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
-	while (left) {
-		ssize_t n = write(fd, p, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			code = err_set(er, SG_ERR_IO, "cannot store the upload: %s",
-				       strerror(errno));
-			goto fail;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		code = err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
-		goto fail;
-	}
-	fd = -1;
+/* Queue the import job of req over the file at path (checked request). */
+static sg_err queue(db_t *db, const struct actor *who, const struct import_request *req,
+		    const char *path, int64_t *job_id, struct err_report *er)
+{
+	struct buf params = BUF_INIT(8192);
+	struct json_writer jw;
+	sg_err code;
 
 	jw_init(&jw, &params);
 	jw_obj_begin(&jw);
-	jw_kv_str(&jw, "kind", k->name);
+	jw_kv_str(&jw, "kind", import_kind_find(req->kind)->name);
 	jw_kv_str(&jw, "mode", import_mode_name((enum import_mode)
 						 (req->mode ? import_mode_parse(req->mode) : 0)));
 	jw_kv_str(&jw, "encoding", req->encoding ? req->encoding : "auto");
@@ -112,20 +84,143 @@ sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
 	jw_kv_str(&jw, "file_name", req->file_name ? req->file_name : "upload");
 	jw_kv_str(&jw, "path", path);
 	jw_obj_end(&jw);
-	if (jw_finish(&jw)) {
+	if (jw_finish(&jw))
 		code = err_set(er, SG_ERR_INVALID, "parameters too long");
-		goto fail;
-	}
-	if ((code = jobs_submit(db, who, "import", buf_cstr(&params), job_id, er)) != SG_OK)
-		goto fail;
-	buf_release(&params);
-	return SG_OK;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
+	else
+		code = jobs_submit(db, who, "import", buf_cstr(&params), job_id, er);
 	buf_release(&params);
 	return code;
+}
+
+/* Write len bytes of data to fd; SG_ERR_IO naming the upload. */
+static sg_err write_all(int fd, const void *data, size_t len, struct err_report *er)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
+		p += n;
+		len -= (size_t)n;
+	}
+	return SG_OK;
+}
+
+sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
+		     const struct import_request *req, const void *data,
+		     size_t len, int64_t *job_id, struct err_report *er)
+{
+	unsigned char rnd[12];
+	char path[4200], hex[25];
+	sg_err code;
+	int fd;
+
+	*job_id = 0;
+	if ((code = check_request(who, req, er)) != SG_OK)
+		return code;
+	if (len == 0)
+		return err_field(er, "file", "required", "the file is empty");
+	if (len > IMPORT_UPLOAD_MAX)
+		return err_set(er, SG_ERR_TOO_LARGE, "files up to %u MiB",
+			       IMPORT_UPLOAD_MAX >> 20);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	if (snprintf(path, sizeof(path), "%s.upload-%s", db_path, hex) >= (int)sizeof(path))
+		return err_set(er, SG_ERR_IO, "database path too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
+	code = write_all(fd, data, len, er);
+	if (close(fd) != 0 && code == SG_OK)
+		code = err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
+	if (code == SG_OK)
+		code = queue(db, who, req, path, job_id, er);
+	if (code != SG_OK)
+		unlink(path);
+	return code;
+}
+
+/* ---- uploads in pieces ------------------------------------------------------ */
+
+/* The file of who's upload token (32 hex digits); -1 for a malformed token. */
+static int upload_path(const char *db_path, const struct actor *who, const char *token,
+		       char *out, size_t size)
+{
+	if (!token || strlen(token) != IMPORT_TOKEN_LEN ||
+	    strspn(token, "0123456789abcdef") != IMPORT_TOKEN_LEN)
+		return -1;
+	return snprintf(out, size, "%s.upload-u%lld-%s", db_path, (long long)who->user_id,
+			token) < (int)size ? 0 : -1;
+}
+
+sg_err import_upload_begin(const char *db_path, const struct actor *who,
+			   char token[IMPORT_TOKEN_LEN + 1], struct err_report *er)
+{
+	unsigned char rnd[IMPORT_TOKEN_LEN / 2];
+	char path[4200];
+	int fd;
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(token, IMPORT_TOKEN_LEN + 1, rnd, sizeof(rnd));
+	if (upload_path(db_path, who, token, path, sizeof(path)))
+		return err_set(er, SG_ERR_IO, "database path too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(er, SG_ERR_IO, "cannot start the upload: %s", strerror(errno));
+	close(fd);
+	return SG_OK;
+}
+
+sg_err import_upload_append(const char *db_path, const struct actor *who, const char *token,
+			    int64_t offset, const void *data, size_t len, int64_t *size,
+			    struct err_report *er)
+{
+	char path[4200];
+	struct stat stbuf;
+	sg_err code;
+	int fd;
+
+	if (upload_path(db_path, who, token, path, sizeof(path)) ||
+	    (fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0)
+		return err_set(er, SG_ERR_NOT_FOUND, "no such upload");
+	if (fstat(fd, &stbuf) != 0) {
+		code = err_set(er, SG_ERR_IO, "cannot read the upload: %s", strerror(errno));
+	} else if (stbuf.st_size != offset) {
+		/* pieces go in order: the client resumes from the size it is told */
+		err_field(er, "offset", "mismatch", "the upload has %lld bytes",
+			  (long long)stbuf.st_size);
+		code = er->code = SG_ERR_CONFLICT;
+	} else if ((uint64_t)stbuf.st_size + len > IMPORT_UPLOAD_MAX) {
+		code = err_set(er, SG_ERR_TOO_LARGE, "files up to %u MiB", IMPORT_UPLOAD_MAX >> 20);
+	} else {
+		code = write_all(fd, data, len, er);
+	}
+	*size = code == SG_OK ? (int64_t)stbuf.st_size + (int64_t)len : (int64_t)stbuf.st_size;
+	if (close(fd) != 0 && code == SG_OK)
+		code = err_set(er, SG_ERR_IO, "cannot store the upload: %s", strerror(errno));
+	return code;
+}
+
+sg_err import_submit_upload(db_t *db, const struct actor *who, const char *db_path,
+			    const struct import_request *req, const char *token,
+			    int64_t *job_id, struct err_report *er)
+{
+	char path[4200];
+	struct stat stbuf;
+	sg_err code;
+
+	*job_id = 0;
+	if ((code = check_request(who, req, er)) != SG_OK)
+		return code;
+	if (upload_path(db_path, who, token, path, sizeof(path)) || stat(path, &stbuf) != 0)
+		return err_field(er, "upload", "unknown", "no such upload");
+	if (stbuf.st_size == 0)
+		return err_field(er, "file", "required", "the file is empty");
+	return queue(db, who, req, path, job_id, er);
 }
 
 static void job_progress(int64_t done, int64_t total, void *arg)

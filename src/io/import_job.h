@@ -47,6 +47,27 @@ sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
 		     const struct import_request *req, const void *data,
 		     size_t len, int64_t *job_id, struct err_report *er);
 
+/*
+ * Uploads in pieces, for files larger than one request body: begin gives
+ * who a fresh token (32 hex digits) naming an empty file beside db_path;
+ * append adds len bytes at offset, which must be the size so far
+ * (SG_ERR_CONFLICT on field "offset" otherwise, *size telling where to
+ * resume; SG_ERR_TOO_LARGE past IMPORT_UPLOAD_MAX; SG_ERR_NOT_FOUND for a
+ * token that is not who's); submit_upload queues the import of the whole
+ * file like import_submit(), the job then owning and removing it. An
+ * upload never submitted is removed at the next server start
+ * (import_sweep_files).
+ */
+#define IMPORT_TOKEN_LEN 32
+sg_err import_upload_begin(const char *db_path, const struct actor *who,
+			   char token[IMPORT_TOKEN_LEN + 1], struct err_report *er);
+sg_err import_upload_append(const char *db_path, const struct actor *who, const char *token,
+			    int64_t offset, const void *data, size_t len, int64_t *size,
+			    struct err_report *er);
+sg_err import_submit_upload(db_t *db, const struct actor *who, const char *db_path,
+			    const struct import_request *req, const char *token,
+			    int64_t *job_id, struct err_report *er);
+
 /* The job function of kind "import" (listed in jobs.c). */
 sg_err job_import(struct job_ctx *ctx, struct err_report *er);
 

@@ -329,3 +329,42 @@ test('kill -9 during a strict CLI import leaves the workers as they were', async
   await new Promise((res) => child.on('exit', res));
   assert.equal(await workerTotal(root), before);
 });
+
+test('a file larger than one request goes in pieces, in order, resumable; bodies stay capped', async () => {
+  const rows = 120000;
+  const csv = Buffer.from('区划代码,常住人口\r\n' + '441802,600000\r\n'.repeat(rows));
+  assert.ok(csv.length > 1.5 * 1024 * 1024);
+  // whole, the body is over the 1 MiB cap on this route as on every other
+  let r = await root.post('/api/v1/imports', { kind: 'population', content_base64: csv.toString('base64') });
+  assert.equal(r.status, 413);
+  r = await root.post('/api/v1/imports/uploads', {});
+  assert.equal(r.status, 201, r.text);
+  const { token } = r.json;
+  assert.match(token, /^[0-9a-f]{32}$/);
+  const piece = 512 * 1024;
+  // out of order: told where to resume
+  r = await root.post(`/api/v1/imports/uploads/${token}`, { offset: piece, content_base64: 'AAAA' });
+  assert.equal(r.status, 409);
+  assert.equal(r.json.errors[0].field, 'offset');
+  for (let offset = 0; offset < csv.length; offset += piece) {
+    r = await root.post(`/api/v1/imports/uploads/${token}`,
+      { offset, content_base64: csv.subarray(offset, offset + piece).toString('base64') });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.size, Math.min(offset + piece, csv.length));
+  }
+  // another account cannot add to it or import it
+  assert.equal((await qy.post(`/api/v1/imports/uploads/${token}`, { offset: csv.length, content_base64: 'AAAA' })).status, 404);
+  assert.equal((await qy.post('/api/v1/imports', { kind: 'population', upload: token })).status, 422);
+  // no CSRF token, no piece
+  const bare = srv.client();
+  bare.cookie = root.cookie;
+  assert.equal((await bare.post(`/api/v1/imports/uploads/${token}`, { offset: csv.length, content_base64: 'AAAA' })).status, 403);
+  r = await root.post('/api/v1/imports', { kind: 'population', mode: 'skip-invalid', upload: token, file_name: 'big.csv' });
+  assert.equal(r.status, 202, r.text);
+  const job = await waitJob(root, r.json.id);
+  assert.equal(job.state, 'succeeded', JSON.stringify(job));
+  assert.equal(job.result.rows, rows);
+  // either content or an upload, not both, not neither
+  r = await root.post('/api/v1/imports', { kind: 'population' });
+  assert.equal(r.status, 422);
+});
