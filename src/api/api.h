@@ -30,6 +30,13 @@ extern const struct route_table api_export_routes; /* /exports */
 extern const struct route_table api_station_routes; /* /stations, /coverage */
 extern const struct route_table api_post_routes;   /* /posts */
 
+/*
+ * Reply with job id as who sees it (domain/jobs.h): {id, kind, state,
+ * done, total, result, error, created_at, started_at, finished_at}; 202
+ * when just queued, 200 when polled.
+ */
+sg_err api_reply_job(struct req_ctx *rc, int status, int64_t id);
+
 extern const struct route_table *const api_tables[];
 extern const size_t api_table_count;
 

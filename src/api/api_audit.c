@@ -63,54 +63,25 @@ static sg_err audit_get(struct req_ctx *rc)
 	return SG_OK;
 }
 
-static void write_job(struct json_writer *jw, const struct job_info *j)
-{
-	jw_obj_begin(jw);
-	jw_kv_int(jw, "id", j->id);
-	jw_kv_str(jw, "kind", j->kind);
-	jw_kv_str(jw, "state", j->state);
-	jw_kv_int(jw, "done", j->done);
-	jw_kv_int(jw, "total", j->total);
-	jw_key(jw, "result");
-	if (j->result)
-		jw_raw(jw, j->result, strlen(j->result)); /* checked by the worker */
-	else
-		jw_null(jw);
-	jw_kv_str(jw, "error", j->error);
-	jw_kv_str(jw, "created_at", j->created_at);
-	jw_kv_str(jw, "started_at", j->started_at[0] ? j->started_at : NULL);
-	jw_kv_str(jw, "finished_at", j->finished_at[0] ? j->finished_at : NULL);
-	jw_obj_end(jw);
-}
-
 static sg_err audit_verify_post(struct req_ctx *rc)
 {
-	struct job_info j;
 	int64_t id;
 
 	if (rc->body && rc_body_check(rc, NULL, 0) != SG_OK)
 		return rc->er.code;
 	if (jobs_submit(rc->db, &rc->actor, "audit_verify", NULL, &id,
-			&rc->er) != SG_OK ||
-	    jobs_get(rc->db, &rc->actor, id, &j, &rc->er) != SG_OK)
+			&rc->er) != SG_OK)
 		return rc->er.code;
-	write_job(rc_json(rc, 202), &j);
-	job_info_free(&j);
-	return SG_OK;
+	return api_reply_job(rc, 202, id);
 }
 
 static sg_err job_get(struct req_ctx *rc)
 {
-	struct job_info j;
 	int64_t id;
 
 	if (util_parse_int(rc_param(rc, "id"), 1, INT64_MAX, &id))
 		return err_set(&rc->er, SG_ERR_NOT_FOUND, "no such job");
-	if (jobs_get(rc->db, &rc->actor, id, &j, &rc->er) != SG_OK)
-		return rc->er.code;
-	write_job(rc_json(rc, 200), &j);
-	job_info_free(&j);
-	return SG_OK;
+	return api_reply_job(rc, 200, id);
 }
 
 static const struct route routes[] = {

@@ -26,24 +26,6 @@
 #define IMPORT_ROLES (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG))
 #define REPORT_MAX (64u << 20)
 
-static void write_job(struct json_writer *jw, const struct job_info *j)
-{
-	jw_obj_begin(jw);
-	jw_kv_int(jw, "id", j->id);
-	jw_kv_str(jw, "kind", j->kind);
-	jw_kv_str(jw, "state", j->state);
-	jw_kv_int(jw, "done", j->done);
-	jw_kv_int(jw, "total", j->total);
-	jw_key(jw, "result");
-	if (j->result)
-		jw_raw(jw, j->result, strlen(j->result));
-	else
-		jw_null(jw);
-	jw_kv_str(jw, "error", j->error);
-	jw_kv_str(jw, "created_at", j->created_at);
-	jw_obj_end(jw);
-}
-
 /* The base64 body field into request memory: *data, *len. */
 static sg_err body_base64(struct req_ctx *rc, const char *field, unsigned char **data,
 			  size_t *len)
@@ -73,7 +55,6 @@ static sg_err imports_post(struct req_ctx *rc)
 	unsigned char *data;
 	const char *upload;
 	size_t len = 0;
-	struct job_info j;
 	int64_t id;
 
 	if (rc_body_check(rc, spec, sizeof(spec) / sizeof(spec[0])) != SG_OK)
@@ -93,11 +74,7 @@ static sg_err imports_post(struct req_ctx *rc)
 		     import_submit(rc->db, &rc->actor, rc->cfg->db_path, &req, data, len, &id,
 				   &rc->er) != SG_OK)
 		return rc->er.code;
-	if (jobs_get(rc->db, &rc->actor, id, &j, &rc->er) != SG_OK)
-		return rc->er.code;
-	write_job(rc_json(rc, 202), &j);
-	job_info_free(&j);
-	return SG_OK;
+	return api_reply_job(rc, 202, id);
 }
 
 static void write_upload(struct json_writer *jw, const char *token, int64_t size)

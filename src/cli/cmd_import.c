@@ -1,24 +1,33 @@
 /*
  * cmd_import.c: `shegong import KIND FILE [--mode strict|skip-invalid]
- * [--encoding auto|utf-8|gb18030] [--sheet NAME] [--json]`.
+ * [--encoding auto|utf-8|gb18030] [--sheet NAME] [--errors-out FILE]
+ * [--json]`.
  *
  * Runs the import in this process as the system actor (whole country),
  * the same code the background job runs (io/import.h). Progress goes to
  * stderr once per batch, then a summary and the first problems; with
  * --json the last stdout line is {"inserted","updated","unchanged",
- * "rejected"}. Exit 0 when the file was imported (skip-invalid: even with
- * rejected rows); 1 when a strict import was refused or the file could
- * not be read.
+ * "rejected"}. --errors-out writes the error report the web offers
+ * (import.h, import_errors_write()) once the file has been read, also
+ * when it lists nothing: XLSX for a name ending in .xlsx, CSV for .csv.
+ * Exit 0 when the file was imported (skip-invalid: even with rejected
+ * rows); 1 when a strict import was refused, the file could not be read
+ * or the report not written.
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli.h"
 #include "../io/import.h"
+#include "../io/sheetw.h"
 #include "../core/banned.h"
 
 #define SHOWN_PROBLEMS 20
+#define USAGE "usage: shegong import KIND FILE [--mode strict|skip-invalid]" \
+	      " [--encoding auto|utf-8|gb18030] [--sheet NAME] [--errors-out FILE.xlsx|FILE.csv]" \
+	      " [--json]"
 
 struct progress_state {
 	struct timespec start;
@@ -50,13 +59,26 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The report's format from the file name's extension; 0 for another one. */
+static enum sheetw_format report_format(const char *path)
+{
+	const char *dot = strrchr(base_name(path), '.');
+
+	if (dot && !strcasecmp(dot, ".xlsx"))
+		return SHEETW_XLSX;
+	if (dot && !strcasecmp(dot, ".csv"))
+		return SHEETW_CSV;
+	return 0;
+}
+
 int cmd_import(const struct cli_env *env, int argc, char **argv)
 {
 	struct err_report er = ERR_REPORT_INIT;
 	struct import_options opt = { .mode = IMPORT_STRICT, .encoding = SHEET_ENC_AUTO };
 	struct import_result r;
 	struct progress_state ps;
-	const char *kind = NULL, *file = NULL;
+	const char *kind = NULL, *file = NULL, *errors_out = NULL;
+	enum sheetw_format errors_format = 0;
 	int json = 0, status = 1;
 	db_t *db;
 
@@ -85,6 +107,11 @@ int cmd_import(const struct cli_env *env, int argc, char **argv)
 				return cli_fail("--encoding must be auto, utf-8 or gb18030");
 		} else if (!strcmp(a, "--sheet") && i + 1 < argc) {
 			opt.sheet = argv[++i];
+		} else if (!strcmp(a, "--errors-out") && i + 1 < argc) {
+			errors_out = argv[++i];
+			/* refused before the import runs, not after a long one */
+			if (!(errors_format = report_format(errors_out)))
+				return cli_fail("--errors-out needs a file name ending in .xlsx or .csv");
 		} else if (a[0] == '-' && a[1]) {
 			return cli_fail("unknown option %s", a);
 		} else if (!kind) {
@@ -92,13 +119,11 @@ int cmd_import(const struct cli_env *env, int argc, char **argv)
 		} else if (!file) {
 			file = a;
 		} else {
-			return cli_fail("usage: shegong import KIND FILE [--mode strict|skip-invalid]"
-					" [--encoding auto|utf-8|gb18030] [--sheet NAME] [--json]");
+			return cli_fail(USAGE);
 		}
 	}
 	if (!kind || !file)
-		return cli_fail("usage: shegong import KIND FILE [--mode strict|skip-invalid]"
-				" [--encoding auto|utf-8|gb18030] [--sheet NAME] [--json]");
+		return cli_fail(USAGE);
 	if (!import_kind_find(kind))
 		return cli_fail("unknown import kind %s (workers, population, orgs, employment)", kind);
 	opt.file_name = base_name(file);
@@ -123,6 +148,14 @@ int cmd_import(const struct cli_env *env, int argc, char **argv)
 	if (r.nproblems + (size_t)r.problems_dropped > SHOWN_PROBLEMS)
 		fprintf(stderr, "  ... %lld more problems\n",
 			(long long)(r.nproblems + (size_t)r.problems_dropped - SHOWN_PROBLEMS));
+	if (errors_out &&
+	    import_errors_write(r.headers_json, r.problems, r.nproblems, r.rejects, r.nrejects,
+				errors_format, errors_out, &er) != SG_OK) {
+		cli_fail_report(&er);
+		goto out;
+	}
+	if (errors_out)
+		fprintf(stderr, "error report: %s (%zu problems)\n", errors_out, r.nproblems);
 	if (json)
 		printf("{\"inserted\":%lld,\"updated\":%lld,\"unchanged\":%lld,\"rejected\":%lld}\n",
 		       (long long)r.inserted, (long long)r.updated, (long long)r.unchanged,

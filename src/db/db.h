@@ -60,6 +60,9 @@ sg_err db_migrate(db_t *db, struct err_report *er);
 /* Highest applied migration number, 0 for a new database, -1 on error. */
 int db_schema_version(db_t *db);
 
+/* The database file's path as opened (never NULL; "" for a memory database). */
+const char *db_file_path(db_t *db);
+
 /* Message of the last error on this handle (never NULL). */
 const char *db_errmsg(db_t *db);
 

@@ -221,6 +221,13 @@ int db_bind_null(db_stmt_t *s, int idx)
 	return sqlite3_bind_null(s->st, idx) == SQLITE_OK ? 0 : DB_ERR;
 }
 
+const char *db_file_path(db_t *db)
+{
+	const char *p = sqlite3_db_filename(db->h, "main");
+
+	return p ? p : "";
+}
+
 int db_bind_text_opt(db_stmt_t *s, int idx, const char *text)
 {
 	return text && *text ? db_bind_text(s, idx, text, -1) : db_bind_null(s, idx);

@@ -436,6 +436,18 @@ sg_err rc_bytes(struct req_ctx *rc, int status, const char *content_type,
 	return SG_OK;
 }
 
+void rc_file(struct req_ctx *rc, const char *content_type, const char *path)
+{
+	size_t n = strlen(path) + 1;
+	char *copy = rc_alloc(rc, n);
+
+	memcpy(copy, path, n);
+	rc->file = copy;
+	rc->status = 200;
+	rc->content_type = content_type;
+	rc->raw = 1;
+}
+
 struct json_writer *rc_list_begin(struct req_ctx *rc)
 {
 	struct json_writer *jw = rc_json(rc, 200);
@@ -586,7 +598,7 @@ void rc_send(struct req_ctx *rc)
 	}
 	req->res.status = rc->status;
 	req->res.reason = status_title(rc->status);
-	if (rc->content_type)
+	if (rc->content_type && !rc->file)
 		h2o_add_header(&req->pool, &req->res.headers,
 			       H2O_TOKEN_CONTENT_TYPE, NULL, rc->content_type,
 			       strlen(rc->content_type));
@@ -598,7 +610,15 @@ void rc_send(struct req_ctx *rc)
 				      strlen(rc->headers[i].name), 1, NULL,
 				      rc->headers[i].value,
 				      strlen(rc->headers[i].value));
-	h2o_send_inline(req, buf_cstr(&rc->out), rc->out.len);
+	if (rc->file) {
+		/* h2o sets the type and length and streams the file */
+		h2o_iovec_t mime = h2o_iovec_init(rc->content_type, strlen(rc->content_type));
+
+		if (h2o_file_send(req, rc->status, req->res.reason, rc->file, mime, 0) != 0)
+			h2o_send_error_404(req, "Not Found", "the file is gone", 0);
+	} else {
+		h2o_send_inline(req, buf_cstr(&rc->out), rc->out.len);
+	}
 	buf_release(&rc->out);
 	if (rc->body)
 		json_decref(rc->body);

@@ -54,6 +54,7 @@ struct req_ctx {
 	int status;                  /* reply status, 0 until a reply starts */
 	const char *content_type;    /* of the reply */
 	int raw;                     /* reply is rc_bytes(), not JSON */
+	const char *file;            /* reply is this file (rc_file()), or NULL */
 	struct buf out;              /* reply body */
 	struct json_writer jw;       /* writer over out, for rc_json() */
 
@@ -131,6 +132,13 @@ int rc_body_has(struct req_ctx *rc, const char *name);
 struct json_writer *rc_json(struct req_ctx *rc, int status);
 /* 204 with no body. */
 void rc_no_content(struct req_ctx *rc);
+/*
+ * Reply with the file at path, streamed from disk by h2o (nothing held in
+ * memory, so any size): for finished exports. content_type must be a string
+ * literal; path is copied. A file that cannot be opened by then is a 404.
+ */
+void rc_file(struct req_ctx *rc, const char *content_type, const char *path);
+
 /*
  * A non-JSON reply (a PDF, a CSV): copies len bytes of data; content_type
  * must be a string literal. SG_OK, or SG_ERR_TOO_LARGE past the reply cap.

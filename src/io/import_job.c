@@ -348,7 +348,7 @@ static int upload_wanted(db_t *db, const char *path)
 
 int import_sweep_files(db_t *db, const char *db_path)
 {
-	char dir_buf[4096], base_buf[4096], upload[4200], out[4200], path[8400];
+	char dir_buf[4096], base_buf[4096], upload[4200], out[4200], export[4200], path[8400];
 	const char *dir, *base;
 	struct dirent *e;
 	int removed = 0;
@@ -360,13 +360,15 @@ int import_sweep_files(db_t *db, const char *db_path)
 	base = basename(base_buf);
 	snprintf(upload, sizeof(upload), "%s.upload-", base);
 	snprintf(out, sizeof(out), "%s.out-", base);
+	snprintf(export, sizeof(export), "%s.export-", base);
 	if (!(d = opendir(dir)))
 		return -1;
 	while ((e = readdir(d))) {
 		int is_upload = !strncmp(e->d_name, upload, strlen(upload));
 		int wanted = 0;
 
-		if (!is_upload && strncmp(e->d_name, out, strlen(out)))
+		if (!is_upload && strncmp(e->d_name, out, strlen(out)) &&
+		    strncmp(e->d_name, export, strlen(export)))
 			continue;
 		/* uploads are named by the path the job was given: db_path's spelling */
 		snprintf(path, sizeof(path), "%s.%s", db_path, e->d_name + strlen(base) + 1);
@@ -375,7 +377,7 @@ int import_sweep_files(db_t *db, const char *db_path)
 			break;
 		}
 		if (!wanted && unlink(path) == 0) {
-			log_info("removed %s, left by a server that stopped mid-way", path);
+			log_info("removed %s, left from before this start", path);
 			removed++;
 		}
 	}

@@ -82,9 +82,9 @@ sg_err import_report_bytes(db_t *db, const struct actor *who, int64_t id,
 			   struct err_report *er);
 
 /*
- * Remove what a killed server left beside db_path: upload files no queued
- * import refers to (a running one died with the process) and temporary
- * output files. Call before any job runs. Returns how many were removed,
+ * Remove what a stopped server left beside db_path: upload files no queued
+ * import refers to (a running one died with the process), temporary output
+ * files and finished exports (io/export_job.h: kept until a restart). Call before any job runs. Returns how many were removed,
  * -1 if the directory or the database could not be read.
  */
 int import_sweep_files(db_t *db, const char *db_path);

@@ -178,6 +178,45 @@ test('over the download cap: 413 pointing to a narrower filter or the CLI, nothi
   assert.equal(after, before + 1);
 });
 
+test('over the cap the same export runs as a job; its file streams, only to its owner, until a restart', async () => {
+  let r = await city.post('/api/v1/exports/workers?format=csv');
+  assert.equal(r.status, 202, r.text);
+  assert.equal(r.json.kind, 'export');
+  let job = r.json;
+  for (let i = 0; i < 200 && ['queued', 'running'].includes(job.state); i++) {
+    await new Promise((res) => setTimeout(res, 50));
+    job = (await city.get(`/api/v1/jobs/${job.id}`)).json;
+  }
+  assert.equal(job.state, 'succeeded', JSON.stringify(job));
+  assert.equal(job.result.rows, 3);
+  assert.match(job.result.file_name, /^社工名单-\d{8}\.csv$/);
+  const file = await download(city, `/api/v1/exports/jobs/${job.id}/file`);
+  assert.equal(file.status, 200);
+  assert.match(file.headers.get('content-type'), /text\/csv/);
+  assert.match(decodeURIComponent(file.headers.get('content-disposition').split("''")[1]), /^社工名单-/);
+  const lines = file.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.equal(lines.length, 4);
+  assert.equal(file.bytes.length, job.result.size);
+  // audited like any export, as the job's submitter
+  const audit = (await auditor.get('/api/v1/audit?action=export&per_page=1')).json.items[0];
+  assert.equal(audit.user_login, 'city-bureau');
+  // someone else does not see it; a bad filter is refused before queueing
+  assert.equal((await download(qc, `/api/v1/exports/jobs/${job.id}/file`)).status, 404);
+  assert.equal((await city.post('/api/v1/exports/workers?format=pdf')).status, 422);
+  // the file is kept until the server restarts, then gone
+  await srv.shutdown();
+  process.env.SHEGONG_EXPORT_MAX_ROWS = '2';
+  await srv.start();
+  delete process.env.SHEGONG_EXPORT_MAX_ROWS;
+  city = await srv.loginAs('city-bureau', PASSWORD);
+  r = await download(city, `/api/v1/exports/jobs/${job.id}/file`);
+  assert.equal(r.status, 404);
+  assert.match(JSON.parse(r.bytes.toString()).detail, /export again/);
+  qc = await srv.loginAs('qc-bureau', PASSWORD);
+  qx = await srv.loginAs('qx-bureau', PASSWORD);
+  auditor = await srv.loginAs('aud', PASSWORD);
+});
+
 test('orgs: the organisation list exports through the same path', async () => {
   const o = await qc.post('/api/v1/orgs', { name: '清远市清城区阳光社会工作服务中心',
     credit_code: '51610700305332460K', type: 'private_non_enterprise', region_code: '441802',
