@@ -125,7 +125,8 @@ int cmd_import(const struct cli_env *env, int argc, char **argv)
 	if (!kind || !file)
 		return cli_fail(USAGE);
 	if (!import_kind_find(kind))
-		return cli_fail("unknown import kind %s (workers, population, orgs, employment)", kind);
+		return cli_fail("unknown import kind %s (workers, population, orgs, employment, "
+				"stations, posts)", kind);
 	opt.file_name = base_name(file);
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	opt.progress = progress;

@@ -157,6 +157,32 @@ static int upload_path(const char *db_path, const struct actor *who, const char 
 			token) < (int)size ? 0 : -1;
 }
 
+/*
+ * Remove who's uploads not yet submitted: a user sends one file at a time,
+ * so one abandoned upload (up to IMPORT_UPLOAD_MAX) is the most a user can
+ * leave on the disk.
+ */
+static void drop_pending_uploads(const char *db_path, const struct actor *who)
+{
+	char dir_buf[4096], base_buf[4096], prefix[4200], path[8400];
+	const char *base;
+	struct dirent *e;
+	DIR *d;
+
+	util_strlcpy(dir_buf, db_path, sizeof(dir_buf));
+	util_strlcpy(base_buf, db_path, sizeof(base_buf));
+	base = basename(base_buf);
+	snprintf(prefix, sizeof(prefix), "%s.upload-u%lld-", base, (long long)who->user_id);
+	if (!(d = opendir(dirname(dir_buf))))
+		return;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
+			snprintf(path, sizeof(path), "%s.%s", db_path, e->d_name + strlen(base) + 1);
+			unlink(path);
+		}
+	closedir(d);
+}
+
 sg_err import_upload_begin(const char *db_path, const struct actor *who,
 			   char token[IMPORT_TOKEN_LEN + 1], struct err_report *er)
 {
@@ -164,6 +190,7 @@ sg_err import_upload_begin(const char *db_path, const struct actor *who,
 	char path[4200];
 	int fd;
 
+	drop_pending_uploads(db_path, who);
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(token, IMPORT_TOKEN_LEN + 1, rnd, sizeof(rnd));
 	if (upload_path(db_path, who, token, path, sizeof(path)))

@@ -49,7 +49,9 @@ sg_err import_submit(db_t *db, const struct actor *who, const char *db_path,
 
 /*
  * Uploads in pieces, for files larger than one request body: begin gives
- * who a fresh token (32 hex digits) naming an empty file beside db_path;
+ * who a fresh token (32 hex digits) naming an empty file beside db_path,
+ * removing who's earlier uploads not yet submitted (one pending upload per
+ * user bounds what an abandoned one leaves on the disk);
  * append adds len bytes at offset, which must be the size so far
  * (SG_ERR_CONFLICT on field "offset" otherwise, *size telling where to
  * resume; SG_ERR_TOO_LARGE past IMPORT_UPLOAD_MAX; SG_ERR_NOT_FOUND for a

@@ -408,3 +408,19 @@ test('a file larger than one request goes in pieces, in order, resumable; bodies
   r = await root.post('/api/v1/imports', { kind: 'population' });
   assert.equal(r.status, 422);
 });
+
+test('starting an upload drops the account\'s earlier unsubmitted one: an abandoned upload cannot pile up', async () => {
+  const first = (await root.post('/api/v1/imports/uploads', {})).json.token;
+  let r = await root.post(`/api/v1/imports/uploads/${first}`, { offset: 0, content_base64: 'AAAA' });
+  assert.equal(r.status, 200);
+  const second = (await root.post('/api/v1/imports/uploads', {})).json.token;
+  r = await root.post(`/api/v1/imports/uploads/${first}`, { offset: 3, content_base64: 'AAAA' });
+  assert.equal(r.status, 404, 'the first upload is gone');
+  r = await root.post(`/api/v1/imports/uploads/${second}`, { offset: 0, content_base64: 'AAAA' });
+  assert.equal(r.status, 200);
+  // another account's pending upload is untouched
+  const other = (await qy.post('/api/v1/imports/uploads', {})).json.token;
+  r = await root.post(`/api/v1/imports/uploads/${second}`, { offset: 3, content_base64: 'AAAA' });
+  assert.equal(r.status, 200);
+  assert.match(other, /^[0-9a-f]{32}$/);
+});
