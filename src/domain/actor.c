@@ -84,3 +84,13 @@ void region_prefix_range(const char *prefix, char lo[ACTOR_REGION_MAX],
 	}
 	hi[n - 1] = (char)(hi[n - 1] + 1);
 }
+
+sg_err actor_list_range(const struct actor *who, const char *region,
+			char lo[ACTOR_REGION_MAX], char hi[ACTOR_REGION_MAX],
+			struct err_report *er)
+{
+	if (region && *region && !actor_in_scope(who, region))
+		return err_field(er, "region", "unknown", "region outside your scope");
+	region_prefix_range(region && *region ? region : who->region_code, lo, hi);
+	return SG_OK;
+}

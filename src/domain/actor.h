@@ -87,4 +87,12 @@ int actor_in_scope(const struct actor *a, const char *region_code);
 void region_prefix_range(const char *prefix, char lo[ACTOR_REGION_MAX],
 			 char hi[ACTOR_REGION_MAX]);
 
+/*
+ * The range of a list's region filter: region (NULL or "": who's own
+ * subtree) must lie in who's scope, else SG_ERR_INVALID on field "region".
+ */
+sg_err actor_list_range(const struct actor *who, const char *region,
+			char lo[ACTOR_REGION_MAX], char hi[ACTOR_REGION_MAX],
+			struct err_report *er);
+
 #endif

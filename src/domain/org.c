@@ -576,7 +576,6 @@ sg_err org_list(db_t *db, const struct actor *who, const struct org_filter *f,
 {
 	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX], today[ORG_DATE_SIZE];
 	struct buf like = BUF_INIT(512);
-	const char *region = f->region && *f->region ? f->region : who->region_code;
 	db_stmt_t *st;
 	size_t cap = 0;
 	sg_err code = SG_OK;
@@ -587,9 +586,8 @@ sg_err org_list(db_t *db, const struct actor *who, const struct org_filter *f,
 	*total = 0;
 	if (!may_read(who))
 		return forbidden(who, er);
-	if (f->region && *f->region && !actor_in_scope(who, f->region))
-		return err_field(er, "region", "unknown", "region outside your scope");
-	region_prefix_range(region, lo, hi);
+	if (actor_list_range(who, f->region, lo, hi, er) != SG_OK)
+		return er->code;
 	registration_today(today);
 	if (f->q && *f->q)
 		buf_add_like_pattern(&like, f->q);

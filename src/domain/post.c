@@ -686,7 +686,6 @@ sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
 {
 	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX];
 	struct buf like = BUF_INIT(512);
-	const char *region = f->region && *f->region ? f->region : who->region_code;
 	db_stmt_t *st;
 	sg_err code = SG_OK;
 
@@ -695,9 +694,8 @@ sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
 	*total = 0;
 	if (!may_read(who))
 		return forbidden(who, er);
-	if (f->region && *f->region && !actor_in_scope(who, f->region))
-		return err_field(er, "region", "unknown", "region outside your scope");
-	region_prefix_range(region, lo, hi);
+	if (actor_list_range(who, f->region, lo, hi, er) != SG_OK)
+		return er->code;
 	if (f->q && *f->q)
 		buf_add_like_pattern(&like, f->q);
 	st = db_prepare(db, POST_SELECT ", count(*) OVER ()" POST_FROM
@@ -773,9 +771,8 @@ sg_err post_vacancies(db_t *db, const struct actor *who, const char *region,
 	*count = 0;
 	if (!may_read(who))
 		return forbidden(who, er);
-	if (region && *region && !actor_in_scope(who, region))
-		return err_field(er, "region", "unknown", "region outside your scope");
-	region_prefix_range(region && *region ? region : who->region_code, lo, hi);
+	if (actor_list_range(who, region, lo, hi, er) != SG_OK)
+		return er->code;
 	st = db_prepare(db, "SELECT field, required_level, count(*), count(worker_id)"
 			    " FROM posts WHERE region_code >= ? AND region_code < ?"
 			    " AND status = 'active' GROUP BY field, required_level"

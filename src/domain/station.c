@@ -549,7 +549,6 @@ sg_err station_list(db_t *db, const struct actor *who,
 {
 	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX];
 	struct buf like = BUF_INIT(512);
-	const char *region = f->region && *f->region ? f->region : who->region_code;
 	db_stmt_t *st;
 	sg_err code = SG_OK;
 
@@ -558,9 +557,8 @@ sg_err station_list(db_t *db, const struct actor *who,
 	*total = 0;
 	if (!may_read(who))
 		return forbidden(who, er);
-	if (f->region && *f->region && !actor_in_scope(who, f->region))
-		return err_field(er, "region", "unknown", "region outside your scope");
-	region_prefix_range(region, lo, hi);
+	if (actor_list_range(who, f->region, lo, hi, er) != SG_OK)
+		return er->code;
 	if (f->q && *f->q)
 		buf_add_like_pattern(&like, f->q);
 	st = db_prepare(db, STATION_SELECT ", count(*) OVER ()" STATION_FROM

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "db_fixture.h"
+
 #include "core/secret.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -41,19 +43,6 @@ static const char *fixture_dir(void)
 
 	snprintf(buf, sizeof(buf), "%s/regions", d && *d ? d : "tests/data");
 	return buf;
-}
-
-static struct actor make_actor(int64_t id, const char *login, enum role role,
-			       const char *region)
-{
-	struct actor a;
-
-	memset(&a, 0, sizeof(a));
-	a.user_id = id;
-	snprintf(a.login, sizeof(a.login), "%s", login);
-	a.role = role;
-	snprintf(a.region_code, sizeof(a.region_code), "%s", region);
-	return a;
 }
 
 static void set_today(const char *date)
@@ -83,9 +72,9 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", er.detail);
 		return -1;
 	}
-	f->qc = make_actor(2, "qc", ROLE_BUREAU, "441802");
-	f->qx = make_actor(3, "qx", ROLE_BUREAU, "441803");
-	f->org = make_actor(5, "org", ROLE_ORG, "441802");
+	f->qc = db_fixture_actor(2, "qc", ROLE_BUREAU, "441802");
+	f->qx = db_fixture_actor(3, "qx", ROLE_BUREAU, "441803");
+	f->org = db_fixture_actor(5, "org", ROLE_ORG, "441802");
 	set_today("2026-11-22");
 	*state = f;
 	return 0;
@@ -336,7 +325,7 @@ static void test_cutoffs_setting(void **state)
 {
 	struct fixture *f = *state;
 	struct err_report er = ERR_REPORT_INIT;
-	struct actor admin = make_actor(6, "root", ROLE_SYSADMIN, "");
+	struct actor admin = db_fixture_actor(6, "root", ROLE_SYSADMIN, "");
 	int least[5], wrong[5] = { 950, 800, 800, 600, 500 }, local[5] = { 950, 850, 750, 650, 550 };
 	int grade = -1;
 

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "db_fixture.h"
+
 #include "core/secret.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -42,19 +44,6 @@ static const char *fixture_dir(void)
 
 	snprintf(buf, sizeof(buf), "%s/regions", d && *d ? d : "tests/data");
 	return buf;
-}
-
-static struct actor make_actor(int64_t id, const char *login, enum role role,
-			       const char *region)
-{
-	struct actor a;
-
-	memset(&a, 0, sizeof(a));
-	a.user_id = id;
-	snprintf(a.login, sizeof(a.login), "%s", login);
-	a.role = role;
-	snprintf(a.region_code, sizeof(a.region_code), "%s", region);
-	return a;
 }
 
 /* Pin "today" in China to date (08:00 there). */
@@ -85,12 +74,12 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", er.detail);
 		return -1;
 	}
-	f->qc = make_actor(2, "qc", ROLE_BUREAU, "441802");
-	f->qc2 = make_actor(7, "qc2", ROLE_BUREAU, "441802");
-	f->qx = make_actor(3, "qx", ROLE_BUREAU, "441803");
-	f->city = make_actor(4, "city", ROLE_BUREAU, "4418");
-	f->org = make_actor(5, "org", ROLE_ORG, "441802");
-	f->sysadmin = make_actor(6, "root", ROLE_SYSADMIN, "");
+	f->qc = db_fixture_actor(2, "qc", ROLE_BUREAU, "441802");
+	f->qc2 = db_fixture_actor(7, "qc2", ROLE_BUREAU, "441802");
+	f->qx = db_fixture_actor(3, "qx", ROLE_BUREAU, "441803");
+	f->city = db_fixture_actor(4, "city", ROLE_BUREAU, "4418");
+	f->org = db_fixture_actor(5, "org", ROLE_ORG, "441802");
+	f->sysadmin = db_fixture_actor(6, "root", ROLE_SYSADMIN, "");
 	set_today("2026-11-22");
 	*state = f;
 	return 0;

@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "db_fixture.h"
+
 #include "core/secret.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -207,19 +209,6 @@ static const char *fixture_dir(void)
 	return buf;
 }
 
-static struct actor make_actor(int64_t id, const char *login, enum role role,
-			       const char *region)
-{
-	struct actor a;
-
-	memset(&a, 0, sizeof(a));
-	a.user_id = id;
-	snprintf(a.login, sizeof(a.login), "%s", login);
-	a.role = role;
-	snprintf(a.region_code, sizeof(a.region_code), "%s", region);
-	return a;
-}
-
 static void set_today(const char *date)
 {
 	time_t t;
@@ -247,10 +236,10 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", er.detail);
 		return -1;
 	}
-	f->city = make_actor(4, "city", ROLE_BUREAU, "4418");
-	f->qc = make_actor(2, "qc", ROLE_BUREAU, "441802");
-	f->org = make_actor(5, "org", ROLE_ORG, "4418");
-	f->sysadmin = make_actor(6, "root", ROLE_SYSADMIN, "");
+	f->city = db_fixture_actor(4, "city", ROLE_BUREAU, "4418");
+	f->qc = db_fixture_actor(2, "qc", ROLE_BUREAU, "441802");
+	f->org = db_fixture_actor(5, "org", ROLE_ORG, "4418");
+	f->sysadmin = db_fixture_actor(6, "root", ROLE_SYSADMIN, "");
 	set_today("2026-01-01");
 	*state = f;
 	return 0;

@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "db_fixture.h"
+
 #include "core/secret.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -43,19 +45,6 @@ static const char *fixture_dir(void)
 	return buf;
 }
 
-static struct actor make_actor(int64_t id, const char *login, enum role role,
-			       const char *region)
-{
-	struct actor a;
-
-	memset(&a, 0, sizeof(a));
-	a.user_id = id;
-	snprintf(a.login, sizeof(a.login), "%s", login);
-	a.role = role;
-	snprintf(a.region_code, sizeof(a.region_code), "%s", region);
-	return a;
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -75,11 +64,11 @@ static int setup(void **state)
 		fprintf(stderr, "setup: %s\n", er.detail);
 		return -1;
 	}
-	f->qc = make_actor(2, "qc", ROLE_BUREAU, "441802");
-	f->qx = make_actor(3, "qx", ROLE_BUREAU, "441803");
-	f->city = make_actor(4, "city", ROLE_BUREAU, "4418");
-	f->org = make_actor(5, "org", ROLE_ORG, "441802");
-	f->sysadmin = make_actor(6, "root", ROLE_SYSADMIN, "");
+	f->qc = db_fixture_actor(2, "qc", ROLE_BUREAU, "441802");
+	f->qx = db_fixture_actor(3, "qx", ROLE_BUREAU, "441803");
+	f->city = db_fixture_actor(4, "city", ROLE_BUREAU, "4418");
+	f->org = db_fixture_actor(5, "org", ROLE_ORG, "441802");
+	f->sysadmin = db_fixture_actor(6, "root", ROLE_SYSADMIN, "");
 	util_set_now(NOW);
 	*state = f;
 	return 0;
@@ -351,7 +340,7 @@ static void test_roles(void **state)
 	struct worker w;
 
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		struct actor a = make_actor(9, "x", refused[i],
+		struct actor a = db_fixture_actor(9, "x", refused[i],
 					    refused[i] >= ROLE_BUREAU ? "441802" : "");
 
 		assert_int_equal(worker_get(f->db, &a, id, &w, &er), SG_ERR_FORBIDDEN);
