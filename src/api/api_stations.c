@@ -10,7 +10,6 @@
  *   GET   /api/v1/coverage/children?region=  figures of each child (the tree)
  *   GET   /api/v1/coverage/gaps?region=&level=town|village|community&page=&per_page=
  */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 

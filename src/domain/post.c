@@ -14,7 +14,6 @@
 #include "post.h"
 #include "audit.h"
 #include "org.h"
-#include "registration.h"
 #include "worker.h"
 #include "../core/buf.h"
 #include "../core/input.h"
