@@ -407,10 +407,17 @@ static int flag_of(const char *v)
 	return v ? v[0] == '1' : STATION_FLAG_ABSENT;
 }
 
-/* A whole-number cell (already checked) into a count; empty stays absent. */
+/*
+ * A whole-number cell (IMPORT_INT already checked it) into a count; empty
+ * stays absent, and one out of range is left for the station's own check.
+ */
 static int64_t count_of(const char *v)
 {
-	return v ? strtoll(v, NULL, 10) : STATION_ABSENT;
+	int64_t n;
+
+	if (!v)
+		return STATION_ABSENT;
+	return util_parse_int(v, 0, INT64_MAX, &n) ? -1 : n;
 }
 
 static sg_err row_station(db_t *db, const struct actor *who, const char *const *v,

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "db_fixture.h"
+#include "core/util.h"
 #include "domain/coverage.h"
 #include "domain/idcard.h"
 #include "domain/post.h"
@@ -73,7 +74,7 @@ static void test_haves_rule(void **state)
 	assert_int_equal(station_haves_of(&s, &h), 2);
 	assert_false(h.staff); /* staff without a resident social worker */
 	s.resident_workers = 1;
-	strcpy(s.projects, "长者饭堂");  /* a project alone is a service function */
+	util_strlcpy(s.projects, "长者饭堂", sizeof(s.projects)); /* a project alone is a service function */
 	s.has_procedures = 1;
 	s.has_rules = 1;
 	assert_int_equal(station_haves_of(&s, &h), 6);
