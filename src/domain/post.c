@@ -738,12 +738,8 @@ sg_err post_list(db_t *db, const struct actor *who, const struct post_filter *f,
 		*count = 0;
 	}
 out:
+	/* dbrow_collect() leaves no items behind when it fails */
 	buf_release(&like);
-	if (code != SG_OK) {
-		free(*items);
-		*items = NULL;
-		*count = 0;
-	}
 	return code;
 }
 

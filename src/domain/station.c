@@ -597,11 +597,7 @@ sg_err station_list(db_t *db, const struct actor *who,
 		*count = 0;
 	}
 out:
+	/* dbrow_collect() leaves no items behind when it fails */
 	buf_release(&like);
-	if (code != SG_OK) {
-		free(*items);
-		*items = NULL;
-		*count = 0;
-	}
 	return code;
 }
