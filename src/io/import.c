@@ -885,6 +885,16 @@ static const struct {
 	{ "level", "区划级别不符（须为县、乡镇街道或村社区代码）" },
 	{ "requires_qualification", "登记须同时填写职业水平证书" },
 	{ "checksum", "校验位不正确" },
+	{ "wrong_level", "区划层级与站点层级不符（指导中心填 6 位县级代码，社工站 9 位，社工室 12 位；"
+			 "社区岗位填 12 位代码）" },
+	{ "taken", "该区划已有运营中的站点（确需增设请填写增设理由）" },
+	{ "exceeds_staff", "驻站社工数不能超过工作人员数" },
+	{ "range", "超出允许范围" },
+	{ "not_allowed", "不在可选范围内" },
+	{ "filled", "该岗位已有其他在岗社工" },
+	{ "holds_post", "该社工已在其他岗位任职" },
+	{ "inactive", "该社工不在职" },
+	{ "overlap", "上岗日期早于上一任的离岗日期" },
 };
 
 static const char *message_zh(const char *code)
