@@ -33,10 +33,10 @@ int cmd_export(const struct cli_env *env, int argc, char **argv);
 
 /*
  * Open the database for a command: loads the key file, opens the database,
- * applies pending migrations. On failure prints the reason and returns
- * NULL. Close with db_close().
+ * applies pending migrations; flags as db_open()'s. On failure prints the
+ * reason and returns NULL. Close with db_close().
  */
-db_t *cli_open_db(const struct cli_env *env);
+db_t *cli_open_db(const struct cli_env *env, int flags);
 
 /* Print "shegong: <formatted>" to stderr; returns 1 (the exit status). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -45,7 +45,7 @@ static int verify(const struct cli_env *env, int json)
 	struct audit_verify_result res;
 	struct buf out = BUF_INIT(1024);
 	int tty = !json && isatty(STDERR_FILENO);
-	db_t *db = cli_open_db(env);
+	db_t *db = cli_open_db(env, 0);
 	int status = 1;
 
 	if (!db)

@@ -78,7 +78,7 @@ int cmd_backup(const struct cli_env *env, int argc, char **argv)
 	if (!force && errno != ENOENT)
 		return cli_fail("cannot check %s: %s", file, strerror(errno));
 
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	done = db_backup(db, file, &er);

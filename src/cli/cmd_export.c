@@ -87,7 +87,7 @@ int cmd_export(const struct cli_env *env, int argc, char **argv)
 		return cli_fail("--format csv|xlsx is required");
 	if (!out)
 		return cli_fail("-o FILE is required");
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	if (export_run(db, actor_system(), k, filter_get, &f, &o, out, &rows, &er) != SG_OK) {

@@ -131,7 +131,7 @@ int cmd_import(const struct cli_env *env, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &ps.start);
 	opt.progress = progress;
 	opt.arg = &ps;
-	db = cli_open_db(env);
+	db = cli_open_db(env, DB_OPEN_BULK);
 	if (!db)
 		return 1;
 	if (import_run(db, actor_system(), kind, file, &opt, &r, &er) != SG_OK) {

@@ -67,7 +67,7 @@ static int regions_load(const struct cli_env *env, int argc, char **argv)
 	if (!dir || !*dir)
 		dir = DEFAULT_REGIONS_DIR;
 
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

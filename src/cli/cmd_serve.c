@@ -90,7 +90,7 @@ int cmd_serve(const struct cli_env *env, int argc, char **argv)
 		}
 	}
 	/* apply pending migrations once, before any loop opens the database */
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	if (import_sweep_files(db, cfg.db_path) < 0)

@@ -24,7 +24,7 @@ int cmd_settings(const struct cli_env *env, int argc, char **argv)
 		return cli_fail("usage: shegong settings get KEY | settings set KEY VALUE");
 	if (!setting_known(argv[2]))
 		return cli_fail("unknown setting '%s' (known: demo_data)", argv[2]);
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	if (get) {

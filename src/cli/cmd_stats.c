@@ -22,7 +22,7 @@ int cmd_stats(const struct cli_env *env, int argc, char **argv)
 
 	if (argc != 2 || (strcmp(argv[1], "check") && strcmp(argv[1], "rebuild")))
 		return cli_fail("usage: shegong stats check|rebuild");
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	if (!strcmp(argv[1], "rebuild")) {

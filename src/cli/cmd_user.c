@@ -85,7 +85,7 @@ static int user_add(const struct cli_env *env, int argc, char **argv)
 	in.password = password;
 	in.must_change_password = 0;
 
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		goto out;
 	if (user_create(db, actor_system(), &in, &id, &er) != SG_OK) {
@@ -146,7 +146,7 @@ static int user_list_cmd(const struct cli_env *env, int argc, char **argv)
 		else
 			return cli_fail("user list: unexpected argument '%s'", argv[i]);
 	}
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	if (ls.json)
@@ -181,7 +181,7 @@ static int user_disable(const struct cli_env *env, int argc, char **argv)
 
 	if (argc != 3)
 		return usage();
-	db = cli_open_db(env);
+	db = cli_open_db(env, 0);
 	if (!db)
 		return 1;
 	if (user_load_login(db, argv[2], &u, &er) != SG_OK ||

@@ -78,7 +78,7 @@ int cli_fail_report(const struct err_report *er)
 	return cli_fail("%s", er->detail[0] ? er->detail : err_name(er->code));
 }
 
-db_t *cli_open_db(const struct cli_env *env)
+db_t *cli_open_db(const struct cli_env *env, int flags)
 {
 	struct err_report er = ERR_REPORT_INIT;
 	db_t *db = NULL;
@@ -86,7 +86,7 @@ db_t *cli_open_db(const struct cli_env *env)
 
 	/* rows written before a search-text layout change catch up once */
 	if (secret_load(env->key_path, &er) != SG_OK ||
-	    db_open(env->db_path, 0, &db, &er) != SG_OK ||
+	    db_open(env->db_path, flags, &db, &er) != SG_OK ||
 	    db_migrate(db, &er) != SG_OK ||
 	    worker_search_reindex(db, &reindexed, &er) != SG_OK) {
 		cli_fail_report(&er);

@@ -33,6 +33,13 @@ typedef struct db_stmt db_stmt_t;
 enum db_open_flags {
 	DB_OPEN_CREATE = 1,   /* create the file if missing */
 	DB_OPEN_READONLY = 2,
+	/*
+	 * A connection that writes in bulk (imports, background jobs): no
+	 * memory map, which would only add every page it touches to the
+	 * process's resident set; its reads and writes go through the page
+	 * cache (cache_size) and the kernel's file cache.
+	 */
+	DB_OPEN_BULK = 4,
 };
 
 /* db_step results; negative values are errors. */
@@ -102,9 +109,16 @@ void db_col_copy(db_stmt_t *st, int col, char *dst, size_t size);
 int db_exec(db_t *db, const char *sql);
 
 /*
+ * One statement without result rows and one bound integer (?1), through
+ * the statement cache: SG_OK, or db_fail()'s error in er.
+ */
+sg_err db_exec_int(db_t *db, const char *sql, int64_t v, struct err_report *er);
+
+/*
  * Transactions. The outermost db_begin() takes the write lock at once
  * (BEGIN IMMEDIATE), so a transaction that reads then writes cannot fail
- * half-way on a lock upgrade; nested calls become savepoints. Every
+ * half-way on a lock upgrade; nested calls become savepoints (an import
+ * takes one per row, so these statements are prepared once). Every
  * db_begin() is matched by exactly one db_commit() or db_rollback().
  * Return 0 or a negative enum db_step_result.
  */

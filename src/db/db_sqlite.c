@@ -56,13 +56,16 @@ static void db_seterr(db_t *db, const char *what)
 
 sg_err db_open(const char *path, int flags, db_t **out, struct err_report *er)
 {
-	static const char *const pragmas[] = {
-		"PRAGMA journal_mode=WAL",
-		"PRAGMA synchronous=NORMAL",
-		"PRAGMA foreign_keys=ON",
-		"PRAGMA temp_store=MEMORY",
-		"PRAGMA cache_size=-32000",
-		"PRAGMA mmap_size=268435456",
+	static const struct {
+		const char *sql;
+		int unless;     /* db_open_flags that skip it */
+	} pragmas[] = {
+		{ "PRAGMA journal_mode=WAL", DB_OPEN_READONLY },
+		{ "PRAGMA synchronous=NORMAL", 0 },
+		{ "PRAGMA foreign_keys=ON", 0 },
+		{ "PRAGMA temp_store=MEMORY", 0 },
+		{ "PRAGMA cache_size=-32000", 0 },
+		{ "PRAGMA mmap_size=268435456", DB_OPEN_BULK },
 	};
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	db_t *db;
@@ -90,10 +93,10 @@ sg_err db_open(const char *path, int flags, db_t **out, struct err_report *er)
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
 	for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
-		if ((flags & DB_OPEN_READONLY) && i == 0)
+		if (flags & pragmas[i].unless)
 			continue;
-		if (sqlite3_exec(db->h, pragmas[i], NULL, NULL, NULL) != SQLITE_OK) {
-			err_set(er, SG_ERR_DB, "%s: %s", pragmas[i],
+		if (sqlite3_exec(db->h, pragmas[i].sql, NULL, NULL, NULL) != SQLITE_OK) {
+			err_set(er, SG_ERR_DB, "%s: %s", pragmas[i].sql,
 				sqlite3_errmsg(db->h));
 			db_close(db);
 			return SG_ERR_DB;
@@ -313,9 +316,35 @@ int db_exec(db_t *db, const char *sql)
 	return rc == SQLITE_OK ? 0 : map_rc(db, rc);
 }
 
+/* A statement without rows or parameters, prepared once per connection. */
+static int run_cached(db_t *db, const char *sql)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return DB_ERR;
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+sg_err db_exec_int(db_t *db, const char *sql, int64_t v, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 1, v);
+	rc = db_step(st);
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}
+
 int db_begin(db_t *db)
 {
-	int rc = db_exec(db, db->depth ? "SAVEPOINT sg" : "BEGIN IMMEDIATE");
+	int rc = run_cached(db, db->depth ? "SAVEPOINT sg" : "BEGIN IMMEDIATE");
 
 	if (rc == 0)
 		db->depth++;
@@ -328,7 +357,7 @@ int db_commit(db_t *db)
 
 	if (db->depth == 0)
 		return DB_ERR;
-	rc = db_exec(db, db->depth > 1 ? "RELEASE sg" : "COMMIT");
+	rc = run_cached(db, db->depth > 1 ? "RELEASE sg" : "COMMIT");
 	if (rc == 0)
 		db->depth--;
 	else if (db->depth == 1) {
@@ -348,10 +377,13 @@ int db_rollback(db_t *db)
 
 	if (db->depth == 0)
 		return DB_ERR;
-	if (db->depth > 1)
-		rc = db_exec(db, "ROLLBACK TO sg; RELEASE sg");
-	else
-		rc = db_exec(db, "ROLLBACK");
+	if (db->depth > 1) {
+		rc = run_cached(db, "ROLLBACK TO sg");
+		if (rc == 0)
+			rc = run_cached(db, "RELEASE sg");
+	} else {
+		rc = run_cached(db, "ROLLBACK");
+	}
 	db->depth--;
 	if (sqlite3_get_autocommit(db->h))
 		db->depth = 0;

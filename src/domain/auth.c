@@ -186,22 +186,9 @@ static sg_err session_create(db_t *db, int64_t user_id, const char *ip,
 	return rc == DB_ROW ? SG_OK : db_fail(db, rc < 0 ? rc : DB_ERR, er);
 }
 
-static sg_err exec_int(db_t *db, const char *sql, int64_t v, struct err_report *er)
-{
-	db_stmt_t *st = db_prepare(db, sql);
-	int rc;
-
-	if (!st)
-		return db_fail(db, DB_ERR, er);
-	db_bind_int(st, 1, v);
-	rc = db_step(st);
-	db_done(st);
-	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
-}
-
 sg_err auth_end_user_sessions(db_t *db, int64_t user_id, struct err_report *er)
 {
-	return exec_int(db, "DELETE FROM sessions WHERE user_id = ?", user_id, er);
+	return db_exec_int(db, "DELETE FROM sessions WHERE user_id = ?", user_id, er);
 }
 
 /* End the session of a cookie sent to sign-in, and every dead session. */
@@ -760,7 +747,7 @@ sg_err auth_logout(db_t *db, const struct actor *who, struct err_report *er)
 		return err_set(er, SG_ERR_UNAUTHORIZED, "not signed in");
 	if ((rc = db_begin(db)) != 0)
 		return db_fail(db, rc, er);
-	if (exec_int(db, "DELETE FROM sessions WHERE id = ?", who->session_id,
+	if (db_exec_int(db, "DELETE FROM sessions WHERE id = ?", who->session_id,
 		     er) != SG_OK ||
 	    audit_simple(db, who, "session.logout", AUDIT_SUCCESS, NULL, NULL,
 			 er) != SG_OK) {

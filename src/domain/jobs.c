@@ -564,7 +564,7 @@ sg_err jobs_start(const char *db_path, int nthreads, struct err_report *er)
 	pool.running = 1;
 	atomic_store(&pool.stop, 0);
 	for (int i = 0; i < nthreads; i++) {
-		result = db_open(db_path, 0, &pool.workers[i].db, er);
+		result = db_open(db_path, DB_OPEN_BULK, &pool.workers[i].db, er);
 		if (result != SG_OK)
 			goto fail;
 	}

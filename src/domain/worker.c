@@ -390,13 +390,14 @@ sg_err worker_get(db_t *db, const struct actor *who, int64_t id,
 
 /*
  * The search text of a worker: name, the pinyin initials of the name,
- * organisation and the certificate numbers on record (worker id > 0), in
- * Simplified Chinese, one per line. WORKER_SEARCH_VERSION names this
- * layout (see worker_search_reindex).
+ * organisation and the certificate numbers on record (worker id > 0) or,
+ * for a worker about to be inserted with one, new_cert, in Simplified
+ * Chinese, one per line. WORKER_SEARCH_VERSION names this layout (see
+ * worker_search_reindex).
  */
 static sg_err build_search_text(db_t *db, int64_t id, const char *name,
-				const char *org_name, struct buf *out,
-				struct err_report *er)
+				const char *org_name, const char *new_cert,
+				struct buf *out, struct err_report *er)
 {
 	db_stmt_t *st;
 	int rc;
@@ -424,6 +425,9 @@ static sg_err build_search_text(db_t *db, int64_t id, const char *name,
 		db_done(st);
 		if (rc < 0)
 			return db_fail(db, rc, er);
+	} else if (new_cert) {
+		buf_addch(out, '\n');
+		buf_addstr(out, new_cert);
 	}
 	if (out->err)
 		return err_set(er, SG_ERR_NOMEM, "search text too long");
@@ -456,7 +460,7 @@ static sg_err refresh_derived(db_t *db, int64_t id, struct err_report *er)
 	if (rc != DB_ROW)
 		return rc < 0 ? db_fail(db, rc, er)
 			      : err_set(er, SG_ERR_NOT_FOUND, "no such worker");
-	if ((code = build_search_text(db, id, name, org, &text, er)) != SG_OK)
+	if ((code = build_search_text(db, id, name, org, NULL, &text, er)) != SG_OK)
 		goto out;
 	st = db_prepare(db, "UPDATE workers SET level = ?, search_text = ? WHERE id = ?");
 	if (!st) {
@@ -868,7 +872,7 @@ sg_err worker_create(db_t *db, const struct actor *who,
 	if (check_input(db, who, in, NULL, &v, er) != SG_OK || er->code != SG_OK)
 		return er->code;
 	if ((code = seal_id(v.id.number, &sid, er)) != SG_OK ||
-	    (code = build_search_text(db, 0, v.name, v.org_name, &text, er)) != SG_OK)
+	    (code = build_search_text(db, 0, v.name, v.org_name, NULL, &text, er)) != SG_OK)
 		goto out;
 
 	util_time_iso(util_now(), now);
@@ -1949,21 +1953,28 @@ static sg_err import_registration(db_t *db, int64_t wid, int64_t qid,
 	return SG_OK;
 }
 
+/*
+ * A new worker, with the level and search text that refresh_derived()
+ * would give it once the row's qualification (in, when it has one) is
+ * stored: so a new worker is written once.
+ */
 static sg_err import_insert(db_t *db, const struct values *v, const struct sealed_id *sid,
-			    const char *now, int64_t *id, struct err_report *er)
+			    const struct worker_import *in, const char *now, int64_t *id,
+			    struct err_report *er)
 {
 	struct buf text = BUF_INIT(1 << 16);
 	db_stmt_t *st;
 	sg_err code;
 	int rc;
 
-	if ((code = build_search_text(db, 0, v->name, v->org_name, &text, er)) != SG_OK)
+	if ((code = build_search_text(db, 0, v->name, v->org_name,
+				       in ? in->certificate_no : NULL, &text, er)) != SG_OK)
 		goto out;
 	st = db_prepare(db, "INSERT INTO workers (name, id_sealed, id_hash, id_masked,"
 			    " sex, birth_date, phone, education, social_work_major,"
 			    " region_code, org_name, post, status, search_text,"
-			    " created_at, updated_at)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			    " created_at, updated_at, level)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			    " RETURNING id");
 	if (!st) {
 		code = db_fail(db, DB_ERR, er);
@@ -1985,6 +1996,7 @@ static sg_err import_insert(db_t *db, const struct values *v, const struct seale
 	db_bind_text(st, 14, buf_cstr(&text), -1);
 	db_bind_text(st, 15, now, -1);
 	db_bind_text(st, 16, now, -1);
+	db_bind_int(st, 17, in ? worker_level_from_name(in->level) : 0);
 	rc = db_step(st);
 	if (rc == DB_ROW)
 		*id = db_col_int(st, 0);
@@ -2087,7 +2099,8 @@ sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
 		}
 	} else {
 		if ((code = seal_id(v.id.number, &sid, er)) != SG_OK ||
-		    (code = import_insert(db, &v, &sid, now, &id, er)) != SG_OK)
+		    (code = import_insert(db, &v, &sid, has_q > 0 ? in : NULL, now,
+					  &id, er)) != SG_OK)
 			goto out;
 		inserted = 1;
 	}
@@ -2097,7 +2110,7 @@ sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
 		if ((code = import_qualification(db, id, in, now, &qid, &qchanged, er)) != SG_OK)
 			goto out;
 		changed |= qchanged;
-		derived |= qchanged;
+		derived |= qchanged && !inserted;
 		if (has_r > 0 && (code = import_registration(db, id, qid, in, now,
 							      &changed, er)) != SG_OK)
 			goto out;
@@ -2110,4 +2123,39 @@ out:
 	sodium_memzero(v.id.number, sizeof(v.id.number));
 	sodium_memzero(hash, sizeof(hash));
 	return code;
+}
+
+/* ---- bulk mode (migration 018) ------------------------------------------------ */
+
+sg_err worker_bulk_begin(db_t *db, int64_t *mark, struct err_report *er)
+{
+	db_stmt_t *st = db_prepare(db, "INSERT INTO bulk_load (first_worker_id)"
+				       " SELECT coalesce(max(id), 0) + 1 FROM workers"
+				       " RETURNING first_worker_id");
+	int rc;
+
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		*mark = db_col_int(st, 0);
+	db_done(st);
+	return rc == DB_ROW ? SG_OK : db_fail(db, rc < 0 ? rc : DB_ERR, er);
+}
+
+sg_err worker_bulk_end(db_t *db, int64_t mark, struct err_report *er)
+{
+	sg_err code;
+
+	if ((code = db_exec_int(db, "INSERT INTO workers_fts (rowid, search_text)"
+				    " SELECT id, search_text FROM workers WHERE id >= ?",
+				mark, er)) != SG_OK ||
+	    (code = db_exec_int(db, "INSERT INTO stat_counts (region_code, metric, value)"
+				    " SELECT region_code, metric, count(*) FROM worker_stat_rows"
+				    " WHERE worker_id >= ? GROUP BY region_code, metric"
+				    " ON CONFLICT (region_code, metric)"
+				    " DO UPDATE SET value = value + excluded.value",
+				mark, er)) != SG_OK)
+		return code;
+	return db_exec_int(db, "DELETE FROM bulk_load WHERE first_worker_id = ?", mark, er);
 }

@@ -366,4 +366,17 @@ sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
 			   const struct worker_import *in, int *outcome,
 			   struct err_report *er);
 
+/*
+ * Bulk mode for a batch of worker_upsert_in_tx() calls in one transaction
+ * (migration 018). worker_bulk_begin(), right after BEGIN, marks the batch
+ * so that the full-text and statistics triggers skip the workers it
+ * inserts (*mark is the first id they get); worker_bulk_end(mark), right
+ * before COMMIT, indexes and counts those workers in two set-wise
+ * statements and leaves bulk mode. A batch that is rolled back needs no
+ * end. Committing between the two would leave the triggers off for every
+ * connection, so the import pairs them in its begin and commit.
+ */
+sg_err worker_bulk_begin(db_t *db, int64_t *mark, struct err_report *er);
+sg_err worker_bulk_end(db_t *db, int64_t mark, struct err_report *er);
+
 #endif

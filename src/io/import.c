@@ -543,12 +543,13 @@ static sg_err row_post(db_t *db, const struct actor *who, const char *const *v,
 
 /* One line per kind. */
 static const struct import_kind kinds[] = {
-	{ "workers", "社会工作者", worker_cols, W_NCOLS, row_worker, BUREAU_ORG },
-	{ "population", "常住人口", population_cols, P_NCOLS, row_population, BUREAU },
-	{ "orgs", "社会工作服务机构", org_cols, O_NCOLS, row_org, BUREAU },
-	{ "employment", "服务履历", employment_cols, E_NCOLS, row_employment, BUREAU_ORG },
-	{ "stations", "社工站点", station_cols, S_NCOLS, row_station, BUREAU },
-	{ "posts", "社会工作岗位", post_cols, PO_NCOLS, row_post, BUREAU },
+	{ "workers", "社会工作者", worker_cols, W_NCOLS, row_worker, BUREAU_ORG,
+	  worker_bulk_begin, worker_bulk_end },
+	{ "population", "常住人口", population_cols, P_NCOLS, row_population, BUREAU, NULL, NULL },
+	{ "orgs", "社会工作服务机构", org_cols, O_NCOLS, row_org, BUREAU, NULL, NULL },
+	{ "employment", "服务履历", employment_cols, E_NCOLS, row_employment, BUREAU_ORG, NULL, NULL },
+	{ "stations", "社工站点", station_cols, S_NCOLS, row_station, BUREAU, NULL, NULL },
+	{ "posts", "社会工作岗位", post_cols, PO_NCOLS, row_post, BUREAU, NULL, NULL },
 };
 
 static void field_words_init(void)
@@ -1033,6 +1034,7 @@ struct run {
 	const char **v;
 	int in_tx;
 	int64_t batch;
+	int64_t mark;           /* the kind's batch_begin mark */
 };
 
 static const char *column_header(const struct run *ru, int col)
@@ -1057,6 +1059,13 @@ static const char *cell_text(const struct run *ru, const struct sheet_row *row, 
 	return i >= 0 && (size_t)i < row->ncells ? row->cells[i].ptr : "";
 }
 
+static void rollback(struct run *ru)
+{
+	if (ru->in_tx)
+		db_rollback(ru->db);
+	ru->in_tx = 0;
+}
+
 static sg_err begin(struct run *ru, struct err_report *er)
 {
 	int rc;
@@ -1067,14 +1076,11 @@ static sg_err begin(struct run *ru, struct err_report *er)
 		return db_fail(ru->db, rc, er);
 	ru->in_tx = 1;
 	ru->batch = 0;
+	if (ru->k->batch_begin && ru->k->batch_begin(ru->db, &ru->mark, er) != SG_OK) {
+		rollback(ru);
+		return er->code;
+	}
 	return SG_OK;
-}
-
-static void rollback(struct run *ru)
-{
-	if (ru->in_tx)
-		db_rollback(ru->db);
-	ru->in_tx = 0;
 }
 
 static sg_err audit_import(struct run *ru, const char *outcome, struct err_report *er)
@@ -1118,6 +1124,10 @@ static sg_err commit(struct run *ru, struct err_report *er)
 
 	if (!ru->in_tx)
 		return SG_OK;
+	if (ru->k->batch_end && ru->k->batch_end(ru->db, ru->mark, er) != SG_OK) {
+		rollback(ru);
+		return er->code;
+	}
 	ru->in_tx = 0;
 	if ((rc = db_commit(ru->db)) != 0) {
 		db_rollback(ru->db);
@@ -1179,7 +1189,7 @@ static int notes_row(const struct sheet_row *row)
 static sg_err do_row(struct run *ru, const struct sheet_row *row, struct err_report *er)
 {
 	struct err_report rer = ERR_REPORT_INIT;
-	int bad = 0, outcome = 0, sp = ru->opt->mode == IMPORT_SKIP_INVALID;
+	int bad = 0, outcome = 0, rc, sp = ru->opt->mode == IMPORT_SKIP_INVALID;
 	sg_err code;
 
 	ru->r->rows++;
@@ -1216,14 +1226,13 @@ static sg_err do_row(struct run *ru, const struct sheet_row *row, struct err_rep
 	if (!bad) {
 		if ((code = begin(ru, er)) != SG_OK)
 			return code;
-		if (sp && db_exec(ru->db, "SAVEPOINT import_row") != 0)
-			return db_fail(ru->db, DB_ERR, er);
+		if (sp && (rc = db_begin(ru->db)) != 0)
+			return db_fail(ru->db, rc, er);
 		code = ru->k->row(ru->db, ru->who, ru->v, &outcome, &rer);
 		if (code == SG_ERR_INVALID || code == SG_ERR_CONFLICT ||
 		    code == SG_ERR_NOT_FOUND || code == SG_ERR_FORBIDDEN) {
-			if (sp && (db_exec(ru->db, "ROLLBACK TO import_row") != 0 ||
-				   db_exec(ru->db, "RELEASE import_row") != 0))
-				return db_fail(ru->db, DB_ERR, er);
+			if (sp && (rc = db_rollback(ru->db)) != 0)
+				return db_fail(ru->db, rc, er);
 			if (code == SG_ERR_FORBIDDEN) {
 				*er = rer;
 				return code;
@@ -1234,8 +1243,8 @@ static sg_err do_row(struct run *ru, const struct sheet_row *row, struct err_rep
 		} else if (code != SG_OK) {
 			*er = rer;
 			return code;
-		} else if (sp && db_exec(ru->db, "RELEASE import_row") != 0) {
-			return db_fail(ru->db, DB_ERR, er);
+		} else if (sp && (rc = db_commit(ru->db)) != 0) {
+			return db_fail(ru->db, rc, er);
 		}
 	}
 	if (bad) {

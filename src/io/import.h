@@ -22,6 +22,9 @@
  * back if any row is rejected (so a crash or kill leaves the database as
  * before); IMPORT_SKIP_INVALID commits every IMPORT_BATCH_ROWS rows, each
  * row inside a savepoint so that a rejected row leaves nothing behind.
+ * Large batches are what make a big file fast: every batch rewrites the
+ * index pages its rows touch, and the kind's batch_end (full-text index
+ * and statistics of new workers) runs once per batch.
  * Since rows are upserts, re-running a file (also after a crash part-way)
  * stores nothing twice and a second run reports every row unchanged.
  *
@@ -46,7 +49,7 @@
 #include "../domain/actor.h"
 #include "sheet.h"
 
-#define IMPORT_BATCH_ROWS 1000
+#define IMPORT_BATCH_ROWS 10000   /* about a second of work per commit */
 #define IMPORT_PROBLEMS_MAX 10000  /* problems kept for the report; more are counted */
 #define IMPORT_COLUMN_SIZE 128
 #define IMPORT_MESSAGE_SIZE 512
@@ -102,6 +105,13 @@ struct import_kind {
 	size_t ncols;
 	import_row_fn row;
 	unsigned roles;         /* ROLE_BIT mask of roles that may import it */
+	/*
+	 * Optional bulk mode: batch_begin right after each batch's BEGIN,
+	 * batch_end with its mark right before the batch's COMMIT (never
+	 * after a rollback); see worker_bulk_begin().
+	 */
+	sg_err (*batch_begin)(db_t *db, int64_t *mark, struct err_report *er);
+	sg_err (*batch_end)(db_t *db, int64_t mark, struct err_report *er);
 };
 
 /* The kind named name, or NULL. */

@@ -1,0 +1,160 @@
+/*
+ * test_import_bulk.c: a workers import defers the full-text index and
+ * the statistics of the workers it inserts to the end of each batch
+ * (migration 018, worker_bulk_begin/end). Whatever a batch does (insert,
+ * update a worker it inserted itself, update one from before, reject a row
+ * after its worker was written), afterwards the kept counts equal a fresh
+ * GROUP BY, the trigram index passes FTS5's integrity check and finds the
+ * final text, no bulk mark is left, and the triggers work again for
+ * ordinary writes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "db_fixture.h"
+#include "domain/stats.h"
+#include "domain/worker.h"
+#include "io/import.h"
+
+#define HEADER "name,id_number,region_code,org_name,education,level,certificate_no," \
+	       "passed_on,registration_no,registered_on,expires_on\n"
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void import_file(db_t *db, const char *path, enum import_mode mode,
+			struct import_result *r)
+{
+	struct import_options opt = { .mode = mode };
+	struct err_report er = ERR_REPORT_INIT;
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(import_run(db, actor_system(), "workers", path, &opt, r, &er), SG_OK);
+}
+
+static int64_t count(db_t *db, const char *sql, const char *text)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int64_t n = -1;
+
+	assert_non_null(st);
+	if (text)
+		db_bind_text(st, 1, text, -1);
+	if (db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
+	db_done(st);
+	return n;
+}
+
+static void assert_consistent(db_t *db)
+{
+	struct err_report er = ERR_REPORT_INIT;
+	int64_t mismatches = -1;
+
+	assert_int_equal(stats_check(db, &mismatches, &er), SG_OK);
+	assert_int_equal(mismatches, 0);
+	assert_int_equal(db_exec(db, "INSERT INTO workers_fts (workers_fts)"
+				     " VALUES ('integrity-check')"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM bulk_load", NULL), 0);
+}
+
+static int64_t matches(db_t *db, const char *phrase)
+{
+	return count(db, "SELECT count(*) FROM workers_fts WHERE workers_fts MATCH ?", phrase);
+}
+
+static void test_batch(void **state)
+{
+	struct db_fixture fx;
+	struct import_result r;
+	struct err_report er = ERR_REPORT_INIT;
+	struct worker_input in = { 0 };
+	char path[160];
+	int64_t id, existing;
+
+	(void)state;
+	assert_int_equal(db_fixture_open(&fx), 0);
+	snprintf(path, sizeof(path), "%s/w.csv", fx.dir);
+
+	/* a worker from before the batch, holding certificate C0001 */
+	write_file(path, HEADER "刘洋,440103199511110410,440103,旧机构,bachelor,"
+			 "assistant,C0001,2019-06-16,,,\n");
+	import_file(fx.db, path, IMPORT_STRICT, &r);
+	assert_int_equal(r.inserted, 1);
+	import_result_release(&r);
+	assert_consistent(fx.db);
+
+	write_file(path, HEADER
+		   /* new, with a registration */
+		   "张伟,440103198503120112,440103001,荔湾社工服务中心,bachelor,"
+		   "intermediate,A20190001,2019-06-16,DJ2019001,2019-07-01,2022-06-30\n"
+		   /* new, no qualification */
+		   "李娜,440103199001010225,440103,,associate,,,,,,\n"
+		   /* the first row's worker again, renamed and moved: the batch's own row */
+		   "张小伟,440103198503120112,440103,越秀社工站,master,"
+		   "intermediate,A20190001,2019-06-16,DJ2019001,2019-07-01,2022-06-30\n"
+		   /* new worker, written, then refused for another's certificate */
+		   "王芳,110101197805230321,440103,,bachelor,senior,C0001,2018-06-17,,,\n"
+		   /* the worker from before, renamed: the ordinary triggers */
+		   "刘洋洋,440103199511110410,440103001,旧机构,doctor,"
+		   "assistant,C0001,2019-06-16,,,\n");
+	import_file(fx.db, path, IMPORT_SKIP_INVALID, &r);
+	assert_int_equal(r.inserted, 2);
+	assert_int_equal(r.updated, 2);
+	assert_int_equal(r.rejected, 1);
+	import_result_release(&r);
+	assert_consistent(fx.db);
+	assert_int_equal(matches(fx.db, "\"张小伟\""), 1);
+	assert_int_equal(matches(fx.db, "\"越秀社工\""), 1);
+	assert_int_equal(matches(fx.db, "\"荔湾社工\""), 0);
+	assert_int_equal(matches(fx.db, "\"A20190001\""), 1);
+	assert_int_equal(matches(fx.db, "\"刘洋洋\""), 1);
+	assert_int_equal(matches(fx.db, "\"王芳\""), 0);
+	/* written once with what its qualification gives it */
+	assert_int_equal(count(fx.db, "SELECT count(*) FROM workers WHERE name = ? AND level = 2"
+				      " AND registration_state = 'certified'", "张小伟"), 1);
+	assert_int_equal(count(fx.db, "SELECT count(*) FROM workers WHERE search_text = ?",
+			       "张小伟\nzxw\n越秀社工站\nA20190001"), 1);
+
+	/* the triggers are on again: an ordinary create, then a rename */
+	in.name = "陈静怡";
+	in.id_number = "110101197805230321";
+	in.region_code = "440103";
+	in.education = "master";
+	in.social_work_major = -1;
+	assert_int_equal(worker_create(fx.db, actor_system(), &in, &id, &existing, &er), SG_OK);
+	assert_consistent(fx.db);
+	assert_int_equal(matches(fx.db, "\"陈静怡\""), 1);
+	memset(&in, 0, sizeof(in));
+	in.set = WORKER_SET_NAME;
+	in.name = "张晓伟";
+	in.social_work_major = -1;
+	id = count(fx.db, "SELECT id FROM workers WHERE name = ?", "张小伟");
+	assert_int_equal(worker_update(fx.db, actor_system(), id, &in, &existing, &er), SG_OK);
+	assert_consistent(fx.db);
+	assert_int_equal(matches(fx.db, "\"张晓伟\""), 1);
+	assert_int_equal(matches(fx.db, "\"张小伟\""), 0);
+	assert_int_equal(db_fixture_close(&fx), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_batch),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
