@@ -1883,9 +1883,10 @@ static sg_err import_qualification(db_t *db, int64_t wid, const struct worker_im
 	return SG_OK;
 }
 
+/* The row's registration; a worker inserted by the row already has its state. */
 static sg_err import_registration(db_t *db, int64_t wid, int64_t qid,
-				  const struct worker_import *in, const char *now,
-				  int *changed, struct err_report *er)
+				  const struct worker_import *in, int inserted,
+				  const char *now, int *changed, struct err_report *er)
 {
 	db_stmt_t *st = db_prepare(db, "SELECT id, worker_id, registered_on, expires_on"
 				       " FROM registrations WHERE certificate_no = ?");
@@ -1938,6 +1939,9 @@ static sg_err import_registration(db_t *db, int64_t wid, int64_t qid,
 	db_done(st);
 	if (rc < 0)
 		return db_fail(db, rc, er);
+	*changed = 1;
+	if (inserted)
+		return SG_OK;
 	st = db_prepare(db, "UPDATE workers SET registration_state = 'certified',"
 			    " registration_expires_on = (SELECT max(expires_on) FROM registrations"
 			    " WHERE worker_id = ?) WHERE id = ?");
@@ -1947,16 +1951,14 @@ static sg_err import_registration(db_t *db, int64_t wid, int64_t qid,
 	db_bind_int(st, 2, wid);
 	rc = db_step(st);
 	db_done(st);
-	if (rc < 0)
-		return db_fail(db, rc, er);
-	*changed = 1;
-	return SG_OK;
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
 }
 
 /*
  * A new worker, with the level and search text that refresh_derived()
  * would give it once the row's qualification (in, when it has one) is
- * stored: so a new worker is written once.
+ * stored, and the registration state import_registration() would give it
+ * (when in has a registration): so a new worker is written once.
  */
 static sg_err import_insert(db_t *db, const struct values *v, const struct sealed_id *sid,
 			    const struct worker_import *in, const char *now, int64_t *id,
@@ -1973,8 +1975,10 @@ static sg_err import_insert(db_t *db, const struct values *v, const struct seale
 	st = db_prepare(db, "INSERT INTO workers (name, id_sealed, id_hash, id_masked,"
 			    " sex, birth_date, phone, education, social_work_major,"
 			    " region_code, org_name, post, status, search_text,"
-			    " created_at, updated_at, level)"
-			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			    " created_at, updated_at, level, registration_state,"
+			    " registration_expires_on)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			    " coalesce(?, 'not_applied'), ?)"
 			    " RETURNING id");
 	if (!st) {
 		code = db_fail(db, DB_ERR, er);
@@ -1997,6 +2001,8 @@ static sg_err import_insert(db_t *db, const struct values *v, const struct seale
 	db_bind_text(st, 15, now, -1);
 	db_bind_text(st, 16, now, -1);
 	db_bind_int(st, 17, in ? worker_level_from_name(in->level) : 0);
+	db_bind_text_opt(st, 18, in && in->expires_on ? "certified" : NULL);
+	db_bind_text_opt(st, 19, in ? in->expires_on : NULL);
 	rc = db_step(st);
 	if (rc == DB_ROW)
 		*id = db_col_int(st, 0);
@@ -2111,7 +2117,7 @@ sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
 			goto out;
 		changed |= qchanged;
 		derived |= qchanged && !inserted;
-		if (has_r > 0 && (code = import_registration(db, id, qid, in, now,
+		if (has_r > 0 && (code = import_registration(db, id, qid, in, inserted, now,
 							      &changed, er)) != SG_OK)
 			goto out;
 	}
