@@ -116,6 +116,11 @@ struct sheet {
 	int row_ready;
 };
 
+/* File-level refusals are shown to clerks: Chinese first, the English in brackets. */
+#define NOT_A_SHEET "不是 XLSX 或 CSV 文件（not an XLSX or CSV file）"
+#define TOO_LARGE_UNPACKED "XLSX 解压后超过 %llu 字节，疑为压缩炸弹，已拒绝" \
+	"（XLSX unpacks to more than %llu bytes）"
+
 static void sfail(struct sheet *s, struct err_report *er, sg_err code,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -444,7 +449,7 @@ static sg_err csv_setup(struct sheet *s, enum sheet_encoding want, struct err_re
 	int has_nul = 0;
 	size_t bad = utf8_scan(s, d, n, &has_nul);
 	if (has_nul) {
-		sfail(s, er, SG_ERR_MALFORMED, "not an XLSX or CSV file");
+		sfail(s, er, SG_ERR_MALFORMED, NOT_A_SHEET);
 		return sret(s, er);
 	}
 	if (want == SHEET_ENC_AUTO)
@@ -453,7 +458,9 @@ static sg_err csv_setup(struct sheet *s, enum sheet_encoding want, struct err_re
 		if (bad != n) {
 			size_t off = (size_t)(d - s->data) + bad;
 			sfail(s, er, SG_ERR_MALFORMED,
-			      "row %llu: invalid UTF-8 at byte offset %zu",
+			      "第 %llu 行：第 %zu 字节不是有效的 UTF-8"
+			      "（row %llu: invalid UTF-8 at byte offset %zu）",
+			      (unsigned long long)line_of(s->data, off), off,
 			      (unsigned long long)line_of(s->data, off), off);
 			return sret(s, er);
 		}
@@ -480,15 +487,17 @@ static sg_err csv_setup(struct sheet *s, enum sheet_encoding want, struct err_re
 		if (r == (size_t)-1 || inleft) {
 			size_t off = (size_t)(in - s->data);
 			sfail(s, er, SG_ERR_MALFORMED,
-			      "row %llu: bytes at offset %zu are neither UTF-8 nor GB18030%s",
+			      "第 %llu 行：第 %zu 字节起既不是 UTF-8 也不是 GB18030"
+			      "（row %llu: bytes at offset %zu are neither UTF-8 nor GB18030%s）",
 			      (unsigned long long)line_of(s->data, off), off,
-			      e == EINVAL ? " (truncated character)" : "");
+			      (unsigned long long)line_of(s->data, off), off,
+			      e == EINVAL ? ", truncated character" : "");
 			return sret(s, er);
 		}
 		d = s->utf8;
 		n = (size_t)(outp - s->utf8);
 		if (memchr(d, '\0', n)) {
-			sfail(s, er, SG_ERR_MALFORMED, "not an XLSX or CSV file");
+			sfail(s, er, SG_ERR_MALFORMED, NOT_A_SHEET);
 			return sret(s, er);
 		}
 		if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
@@ -584,7 +593,7 @@ static void XMLCALL refuse_doctype(void *ud, const XML_Char *name, const XML_Cha
 {
 	struct sheet *s = *(struct sheet **)ud;
 	(void)name; (void)sys; (void)pub; (void)has_internal;
-	sfail(s, NULL, SG_ERR_MALFORMED, "XLSX part has a DOCTYPE declaration; refused");
+	sfail(s, NULL, SG_ERR_MALFORMED, "XLSX 含 DOCTYPE 声明，已拒绝（XLSX part has a DOCTYPE declaration; refused）");
 	XML_StopParser(s->curp, XML_FALSE);
 }
 
@@ -594,7 +603,7 @@ static void XMLCALL refuse_entity(void *ud, const XML_Char *name, int pe,
 {
 	struct sheet *s = *(struct sheet **)ud;
 	(void)name; (void)pe; (void)v; (void)vl; (void)base; (void)sys; (void)pub; (void)nn;
-	sfail(s, NULL, SG_ERR_MALFORMED, "XLSX part declares an entity; refused");
+	sfail(s, NULL, SG_ERR_MALFORMED, "XLSX 声明了实体，已拒绝（XLSX part declares an entity; refused）");
 	XML_StopParser(s->curp, XML_FALSE);
 }
 
@@ -636,23 +645,26 @@ static sg_err zip_check(struct sheet *s, struct err_report *er)
 {
 	zip_int64_t n = zip_get_num_entries(s->zip, 0);
 	if (n < 0 || (uint64_t)n > s->lim.max_entries) {
-		sfail(s, er, SG_ERR_TOO_LARGE, "XLSX has more than %u entries", s->lim.max_entries);
+		sfail(s, er, SG_ERR_TOO_LARGE, "XLSX 的条目超过 %u 个，已拒绝（XLSX has more than %u entries）",
+		      s->lim.max_entries, s->lim.max_entries);
 		return sret(s, er);
 	}
 	uint64_t total = 0;
 	for (zip_int64_t i = 0; i < n; i++) {
 		zip_stat_t st;
 		if (zip_stat_index(s->zip, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) {
-			sfail(s, er, SG_ERR_MALFORMED, "not an XLSX or CSV file");
+			sfail(s, er, SG_ERR_MALFORMED, NOT_A_SHEET);
 			return sret(s, er);
 		}
 		if (!path_safe(st.name)) {
-			sfail(s, er, SG_ERR_MALFORMED, "XLSX entry \"%s\" has an unsafe path; refused", st.name);
+			sfail(s, er, SG_ERR_MALFORMED, "XLSX 条目「%s」的路径不安全，已拒绝（XLSX entry \"%s\" has an unsafe path; refused）",
+			      st.name, st.name);
 			return sret(s, er);
 		}
 		total += st.size;
 		if (total > s->lim.max_unzipped_bytes) {
-			sfail(s, er, SG_ERR_TOO_LARGE, "XLSX unpacks to more than %llu bytes",
+			sfail(s, er, SG_ERR_TOO_LARGE, TOO_LARGE_UNPACKED,
+			      (unsigned long long)s->lim.max_unzipped_bytes,
 			      (unsigned long long)s->lim.max_unzipped_bytes);
 			return sret(s, er);
 		}
@@ -683,7 +695,8 @@ static int zip_read_all(struct sheet *s, const char *name, struct buf *b)
 		s->unzipped += (uint64_t)r;
 		if (s->unzipped > s->lim.max_unzipped_bytes) {
 			zip_fclose(f);
-			sfail(s, NULL, SG_ERR_TOO_LARGE, "XLSX unpacks to more than %llu bytes",
+			sfail(s, NULL, SG_ERR_TOO_LARGE, TOO_LARGE_UNPACKED,
+			      (unsigned long long)s->lim.max_unzipped_bytes,
 			      (unsigned long long)s->lim.max_unzipped_bytes);
 			return -1;
 		}
@@ -1096,7 +1109,7 @@ static sg_err xlsx_setup(struct sheet *s, const void *data, size_t len, const ch
 	if (!s->zip) {
 		zip_source_free(s->zsrc);
 		s->zsrc = NULL;
-		sfail(s, er, SG_ERR_MALFORMED, "not an XLSX or CSV file (damaged zip: %s)",
+		sfail(s, er, SG_ERR_MALFORMED, "不是 XLSX 或 CSV 文件（not an XLSX or CSV file: damaged zip: %s）",
 		      zip_error_strerror(&ze));
 		goto out;
 	}
@@ -1105,7 +1118,7 @@ static sg_err xlsx_setup(struct sheet *s, const void *data, size_t len, const ch
 
 	int r = zip_read_all(s, "xl/workbook.xml", &b);
 	if (r == 1)
-		sfail(s, NULL, SG_ERR_MALFORMED, "not an XLSX or CSV file (no xl/workbook.xml)");
+		sfail(s, NULL, SG_ERR_MALFORMED, "不是 XLSX 或 CSV 文件（not an XLSX or CSV file: no xl/workbook.xml）");
 	if (r != 0)
 		goto out;
 	p = xml_new(&wb);
@@ -1117,7 +1130,7 @@ static sg_err xlsx_setup(struct sheet *s, const void *data, size_t len, const ch
 	XML_ParserFree(p);
 	p = NULL;
 	if (s->nsheets == 0) {
-		sfail(s, NULL, SG_ERR_MALFORMED, "XLSX workbook has no sheets");
+		sfail(s, NULL, SG_ERR_MALFORMED, "XLSX 工作簿中没有工作表（XLSX workbook has no sheets）");
 		goto out;
 	}
 
@@ -1186,7 +1199,8 @@ static sg_err xlsx_setup(struct sheet *s, const void *data, size_t len, const ch
 			if (strcmp(s->names[pick], sheet_name) == 0)
 				break;
 		if (pick == s->nsheets) {
-			sfail(s, NULL, SG_ERR_INVALID, "XLSX has no sheet named \"%s\"", sheet_name);
+			sfail(s, NULL, SG_ERR_INVALID, "XLSX 中没有名为「%s」的工作表（XLSX has no sheet named \"%s\"）",
+			      sheet_name, sheet_name);
 			goto out;
 		}
 	}
@@ -1240,8 +1254,9 @@ static sg_err xlsx_next(struct sheet *s, const struct sheet_row **out, struct er
 			}
 			s->unzipped += (uint64_t)r;
 			if (s->unzipped > s->lim.max_unzipped_bytes) {
-				sfail(s, er, SG_ERR_TOO_LARGE, "XLSX unpacks to more than %llu bytes",
-				      (unsigned long long)s->lim.max_unzipped_bytes);
+				sfail(s, er, SG_ERR_TOO_LARGE, TOO_LARGE_UNPACKED,
+			      (unsigned long long)s->lim.max_unzipped_bytes,
+			      (unsigned long long)s->lim.max_unzipped_bytes);
 				return sret(s, er);
 			}
 			if (r == 0)
@@ -1293,7 +1308,8 @@ static sg_err open_common(struct sheet **out, const void *data, size_t len,
 	buf_init(&s->sst.text, s->lim.max_unzipped_bytes);
 	*out = s;
 	if (len > s->lim.max_file_bytes) {
-		sfail(s, er, SG_ERR_TOO_LARGE, "file larger than %llu bytes",
+		sfail(s, er, SG_ERR_TOO_LARGE, "文件超过 %llu 字节的上限（file larger than %llu bytes）",
+		      (unsigned long long)s->lim.max_file_bytes,
 		      (unsigned long long)s->lim.max_file_bytes);
 		return sret(s, er);
 	}
@@ -1303,13 +1319,13 @@ static sg_err open_common(struct sheet **out, const void *data, size_t len,
 		f = is_zip ? SHEET_FORMAT_XLSX : SHEET_FORMAT_CSV;
 	if (f == SHEET_FORMAT_CSV && (is_zip || (len >= 4 && memcmp(data, "PK", 2) == 0 &&
 						     ((const char *)data)[2] < 9))) {
-		sfail(s, er, SG_ERR_MALFORMED, "not an XLSX or CSV file");
+		sfail(s, er, SG_ERR_MALFORMED, NOT_A_SHEET);
 		return sret(s, er);
 	}
 	s->format = f;
 	if (f == SHEET_FORMAT_XLSX) {
 		if (!is_zip) {
-			sfail(s, er, SG_ERR_MALFORMED, "not an XLSX or CSV file");
+			sfail(s, er, SG_ERR_MALFORMED, NOT_A_SHEET);
 			return sret(s, er);
 		}
 		return xlsx_setup(s, data, len, o.sheet_name, er);

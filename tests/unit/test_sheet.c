@@ -139,7 +139,7 @@ static void csv_encodings(void **st)
 	/* binary */
 	err_clear(&er);
 	assert_int_equal(dump_opts("ab\0cd", 5, NULL, &b, &er), SG_ERR_MALFORMED);
-	assert_string_equal(er.detail, "not an XLSX or CSV file");
+	assert_non_null(strstr(er.detail, "not an XLSX or CSV file"));
 	buf_release(&b);
 }
 
@@ -441,7 +441,7 @@ static void xlsx_hostile(void **st)
 	o.format = SHEET_FORMAT_XLSX;
 	err_clear(&er);
 	assert_int_equal(dump_opts("a,b\n", 4, &o, &b, &er), SG_ERR_MALFORMED);
-	assert_string_equal(er.detail, "not an XLSX or CSV file");
+	assert_non_null(strstr(er.detail, "not an XLSX or CSV file"));
 	buf_release(&b);
 }
 
