@@ -10,8 +10,8 @@
 -- it before COMMIT, so no other connection ever sees it and a crash rolls
 -- it back with the batch. While it is there, the triggers below skip the
 -- workers with an id at or above it (the batch's own new rows), and the
--- batch's end adds those rows to workers_fts and stat_counts in two
--- set-wise statements.
+-- batch's end adds those rows to workers_fts and stat_counts (and, from
+-- 019, worker_grams) set-wise.
 CREATE TABLE bulk_load (first_worker_id INTEGER NOT NULL) STRICT;
 
 -- What one worker adds to stat_counts, one row per region prefix and

@@ -1252,8 +1252,10 @@ struct list_plan {
 	char reg_lo[ACTOR_REGION_MAX], reg_hi[ACTOR_REGION_MAX];
 	char age_lo[IDCARD_DATE_SIZE], age_hi[IDCARD_DATE_SIZE];
 	char hash[65];
-	const char *from;  /* " FROM workers w", or with the FTS table first */
+	const char *from;  /* " FROM workers w", or with the FTS or gram table first */
 	const char *order;
+	int row_filters;   /* filters on columns only workers has */
+	struct buf gram;   /* a query of one or two characters, else empty */
 };
 
 static void add_text(struct list_plan *p, const char *sql, const char *v)
@@ -1261,6 +1263,13 @@ static void add_text(struct list_plan *p, const char *sql, const char *v)
 	buf_addstr(&p->where, sql);
 	p->is_num[p->n] = 0;
 	p->text[p->n++] = v;
+}
+
+/* A filter on a column of workers that worker_grams does not carry. */
+static void add_row_text(struct list_plan *p, const char *sql, const char *v)
+{
+	p->row_filters = 1;
+	add_text(p, sql, v);
 }
 
 static void add_num(struct list_plan *p, const char *sql, int64_t v)
@@ -1277,6 +1286,38 @@ static void age_bound(char out[IDCARD_DATE_SIZE], int year, const char *today)
 
 	snprintf(date, sizeof(date), "%04d%s", year, today + 4);
 	util_strlcpy(out, date, IDCARD_DATE_SIZE);
+}
+
+/*
+ * A query of one or two characters matches the name and its initials
+ * through worker_grams (migration 019), one range of its key (gram,
+ * level, region). With no filter on a column only workers has and a sort
+ * by columns the gram table carries under the same names, the gram table
+ * stands in for workers and the count and the page never read workers;
+ * otherwise it leads a join, bounded by the same region and level. With
+ * no level filter the four levels are listed so that the region stays
+ * part of the key range.
+ */
+static void plan_grams(struct list_plan *p, int level)
+{
+	int alone = !p->row_filters && !strstr(p->order, "w.name");
+	const char *t = alone ? "w" : "g";
+	char sql[64];
+
+	p->from = alone ? " FROM worker_grams w" : " FROM worker_grams g CROSS JOIN workers w";
+	snprintf(sql, sizeof(sql), " AND %s.gram = ?", t);
+	add_text(p, sql, buf_cstr(&p->gram));
+	if (!alone) {
+		add_text(p, " AND g.region_code >= ?", p->reg_lo);
+		add_text(p, " AND g.region_code < ?", p->reg_hi);
+		buf_addstr(&p->where, " AND w.id = g.id");
+	}
+	if (level >= 0 && !alone)
+		add_num(p, " AND g.level = ?", level);
+	else if (level < 0) {
+		snprintf(sql, sizeof(sql), " AND %s.level IN (0, 1, 2, 3)", t);
+		buf_addstr(&p->where, sql);
+	}
 }
 
 static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_filter *f,
@@ -1316,13 +1357,13 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 			err_field(er, "education", "invalid",
 				  "one of secondary_or_below, associate, bachelor, master, doctor");
 		else
-			add_text(p, " AND w.education = ?", f->education);
+			add_row_text(p, " AND w.education = ?", f->education);
 	}
 	if (f->status && f->status[0]) {
 		if (!worker_status_valid(f->status))
 			err_field(er, "status", "invalid", "one of active, left, deceased");
 		else
-			add_text(p, " AND w.status = ?", f->status);
+			add_row_text(p, " AND w.status = ?", f->status);
 	}
 	if (f->field && f->field[0]) {
 		if ((field = worker_field_index(f->field)) < 0)
@@ -1341,7 +1382,7 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 	}
 	if (f->org && f->org[0]) {
 		like_pattern(&p->org, f->org);
-		add_text(p, " AND w.org_name LIKE ? ESCAPE '\\'", buf_cstr(&p->org));
+		add_row_text(p, " AND w.org_name LIKE ? ESCAPE '\\'", buf_cstr(&p->org));
 	}
 	today_china(today, &year);
 	if (f->age_min >= 0 && f->age_max >= 0 && f->age_min > f->age_max)
@@ -1349,19 +1390,19 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 	if (f->age_min >= 0) {
 		/* age >= n: born on or before today's month and day n years ago */
 		age_bound(p->age_hi, year - f->age_min, today);
-		add_text(p, " AND w.birth_date <= ?", p->age_hi);
+		add_row_text(p, " AND w.birth_date <= ?", p->age_hi);
 	}
 	if (f->age_max >= 0) {
 		/* age <= n: born after today's month and day n + 1 years ago */
 		age_bound(p->age_lo, year - f->age_max - 1, today);
-		add_text(p, " AND w.birth_date > ?", p->age_lo);
+		add_row_text(p, " AND w.birth_date > ?", p->age_lo);
 	}
 	if (f->id_number && f->id_number[0]) {
 		struct idcard id;
 
 		if (idcard_parse(f->id_number, util_now(), "id_number", &id, er) == SG_OK) {
 			secret_lookup_hash(id.number, IDCARD_LEN, p->hash);
-			add_text(p, " AND w.id_hash = ?", p->hash);
+			add_row_text(p, " AND w.id_hash = ?", p->hash);
 			sodium_memzero(&id, sizeof(id));
 		}
 	}
@@ -1394,9 +1435,11 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 				add_text(p, " AND w.id IN (SELECT rowid FROM workers_fts"
 					    " WHERE workers_fts MATCH ?)", buf_cstr(&p->pattern));
 			} else {
-				like_pattern(&p->pattern, buf_cstr(&simple));
-				add_text(p, " AND w.search_text LIKE ? ESCAPE '\\'",
-					 buf_cstr(&p->pattern));
+				/* initials are stored in lower case */
+				for (char *c = simple.ptr; c && *c; c++)
+					if (*c >= 'A' && *c <= 'Z')
+						*c = (char)(*c - 'A' + 'a');
+				buf_addstr(&p->gram, buf_cstr(&simple));
 			}
 			if (simple.err)
 				p->where.err = simple.err;
@@ -1418,7 +1461,9 @@ static sg_err plan_list(db_t *db, const struct actor *who, const struct worker_f
 	}
 	if (er->code != SG_OK)
 		return er->code;
-	if (p->where.err || p->q.err || p->pattern.err || p->org.err)
+	if (p->gram.len)
+		plan_grams(p, level);
+	if (p->where.err || p->q.err || p->pattern.err || p->org.err || p->gram.err)
 		return err_set(er, SG_ERR_NOMEM, "out of memory");
 	return SG_OK;
 }
@@ -1497,6 +1542,7 @@ sg_err worker_list(db_t *db, const struct actor *who,
 	buf_init(&p->q, 1024);
 	buf_init(&p->pattern, 4096);
 	buf_init(&p->org, 4096);
+	buf_init(&p->gram, 64);
 	if ((code = plan_list(db, who, f, p, er)) != SG_OK)
 		goto out;
 	if (!each) {
@@ -1540,6 +1586,7 @@ out:
 		buf_release(&p->q);
 		buf_release(&p->pattern);
 		buf_release(&p->org);
+		buf_release(&p->gram);
 	}
 	buf_release(&sql);
 	free(p);
@@ -2155,6 +2202,12 @@ sg_err worker_bulk_end(db_t *db, int64_t mark, struct err_report *er)
 
 	if ((code = db_exec_int(db, "INSERT INTO workers_fts (rowid, search_text)"
 				    " SELECT id, search_text FROM workers WHERE id >= ?",
+				mark, er)) != SG_OK ||
+	    (code = db_exec_int(db, "INSERT OR IGNORE INTO worker_grams"
+				    " (gram, level, region_code, created_at, id)"
+				    " SELECT gram, level, region_code, created_at, id"
+				    " FROM worker_gram_rows WHERE id >= ?"
+				    " ORDER BY gram, level, region_code, created_at, id",
 				mark, er)) != SG_OK ||
 	    (code = db_exec_int(db, "INSERT INTO stat_counts (region_code, metric, value)"
 				    " SELECT region_code, metric, count(*) FROM worker_stat_rows"

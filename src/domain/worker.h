@@ -371,7 +371,8 @@ sg_err worker_upsert_in_tx(db_t *db, const struct actor *who,
  * (migration 018). worker_bulk_begin(), right after BEGIN, marks the batch
  * so that the full-text and statistics triggers skip the workers it
  * inserts (*mark is the first id they get); worker_bulk_end(mark), right
- * before COMMIT, indexes and counts those workers in two set-wise
+ * before COMMIT, adds those workers to the full-text index, the short
+ * fragment index (migration 019) and the statistics in set-wise
  * statements and leaves bulk mode. A batch that is rolled back needs no
  * end. Committing between the two would leave the triggers off for every
  * connection, so the import pairs them in its begin and commit.

@@ -304,9 +304,18 @@ test('search: 清遠 finds 清远, filters, sort, paging', async () => {
     assertMasked(r);
     return r;
   };
-  // two characters (LIKE) and three or more (trigram index)
+  // one or two characters: the name and its initials (the short-fragment
+  // index), so workerA, whose organisation only has 清远, is not a match;
+  // three or more: the trigram index over name, organisation, certificates
   let r = await get(qc, 'q=' + encodeURIComponent('清遠'));
-  assert.deepEqual(ids(r).sort(), [workerA.id, c.json.id].sort());
+  assert.deepEqual(ids(r), [c.json.id]);
+  r = await get(qc, 'q=' + encodeURIComponent('遠') + '&region=441802103&level=none');
+  assert.deepEqual(ids(r), [c.json.id]);
+  assert.equal(r.json.total, 1);
+  r = await get(qc, 'q=cq&education=master');
+  assert.deepEqual(ids(r), [c.json.id]);
+  r = await get(qc, 'q=' + encodeURIComponent('美'));
+  assert.deepEqual(ids(r), [d.json.id]);
   r = await get(qc, 'q=' + encodeURIComponent('清遠市社工服務中心'));
   assert.deepEqual(ids(r).sort(), [workerA.id, c.json.id].sort());
   r = await get(qc, 'q=' + encodeURIComponent('启明社会'));
@@ -347,8 +356,10 @@ test('search: 清遠 finds 清远, filters, sort, paging', async () => {
   assert.equal(r.json.items.length, 1);
   r = await get(qc, 'sort=-level');
   assert.equal(r.json.items[0].id, workerA.id);
-  r = await get(qc, 'sort=name&q=' + encodeURIComponent('清远'));
+  r = await get(qc, 'sort=name&q=' + encodeURIComponent('清远市'));
   assert.deepEqual(r.json.items.map((w) => w.name), ['张三', '陈清远']);
+  r = await get(qc, 'sort=-name&q=' + encodeURIComponent('清'));
+  assert.deepEqual(r.json.items.map((w) => w.name), ['陈清远']);
 
   r = await qc.get('/api/v1/workers?level=expert&sort=age&education=phd&status=x&field=astrology');
   assertProblem(r, 422, 'level', 'invalid');

@@ -5,7 +5,8 @@
  * update a worker it inserted itself, update one from before, reject a row
  * after its worker was written), afterwards the kept counts equal a fresh
  * GROUP BY, the trigram index passes FTS5's integrity check and finds the
- * final text, no bulk mark is left, and the triggers work again for
+ * final text, the short-fragment index (migration 019) equals a fresh
+ * derivation, no bulk mark is left, and the triggers work again for
  * ordinary writes.
  */
 #include <setjmp.h>
@@ -69,6 +70,15 @@ static void assert_consistent(db_t *db)
 	assert_int_equal(db_exec(db, "INSERT INTO workers_fts (workers_fts)"
 				     " VALUES ('integrity-check')"), 0);
 	assert_int_equal(count(db, "SELECT count(*) FROM bulk_load", NULL), 0);
+	/* the short-fragment index (019) equals a fresh derivation */
+	assert_int_equal(count(db, "SELECT count(*) FROM ("
+				   " SELECT gram, level, region_code, created_at, id FROM worker_gram_rows"
+				   " EXCEPT SELECT gram, level, region_code, created_at, id FROM worker_grams"
+				   " UNION ALL SELECT * FROM ("
+				   " SELECT gram, level, region_code, created_at, id FROM worker_grams"
+				   " EXCEPT SELECT gram, level, region_code, created_at, id"
+				   " FROM worker_gram_rows))", NULL), 0);
+	assert_true(count(db, "SELECT count(*) FROM worker_grams", NULL) > 0);
 }
 
 static int64_t matches(db_t *db, const char *phrase)
@@ -123,6 +133,9 @@ static void test_batch(void **state)
 	assert_int_equal(matches(fx.db, "\"A20190001\""), 1);
 	assert_int_equal(matches(fx.db, "\"刘洋洋\""), 1);
 	assert_int_equal(matches(fx.db, "\"王芳\""), 0);
+	assert_int_equal(count(fx.db, "SELECT count(*) FROM worker_grams WHERE gram = ?", "小伟"), 1);
+	assert_int_equal(count(fx.db, "SELECT count(*) FROM worker_grams WHERE gram = ?", "zx"), 1);
+	assert_int_equal(count(fx.db, "SELECT count(*) FROM worker_grams WHERE gram = ?", "越秀"), 0);
 	/* written once with what its qualification gives it */
 	assert_int_equal(count(fx.db, "SELECT count(*) FROM workers WHERE name = ? AND level = 2"
 				      " AND registration_state = 'certified'", "张小伟"), 1);
