@@ -372,6 +372,7 @@ export default {
     back: 'Back',
     backToList: 'Back to list',
     keywordPlaceholder: 'Name, organisation or certificate no.',
+    keywordHint: 'One or two characters search names and pinyin initials only (王, zs); three or more also search organisations and certificate numbers',
     region: 'Region',
     regionFilter: 'With subregions',
     regionPlaceholder: 'County, town or village code',

@@ -372,6 +372,7 @@ export default {
     back: '返回',
     backToList: '返回列表',
     keywordPlaceholder: '姓名、机构或证书编号',
+    keywordHint: '一两个字只查姓名和拼音首字母（如“王”“zs”）；三个字以上还查机构名称和证书编号',
     region: '所属区划',
     regionFilter: '含下级区划',
     regionPlaceholder: '县区、乡镇街道或村社区代码',

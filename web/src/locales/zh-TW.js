@@ -373,6 +373,7 @@ export default {
     back: '返回',
     backToList: '返回列表',
     keywordPlaceholder: '姓名、機構或證書編號',
+    keywordHint: '一兩個字只查姓名和拼音首字母（如「王」「zs」）；三個字以上還查機構名稱和證書編號',
     region: '所屬區劃',
     regionFilter: '含下級區劃',
     regionPlaceholder: '縣區、鄉鎮街道或村社區代碼',
