@@ -37,7 +37,9 @@ enum db_open_flags {
 	 * A connection that writes in bulk (imports, background jobs): no
 	 * memory map, which would only add every page it touches to the
 	 * process's resident set; its reads and writes go through the page
-	 * cache (cache_size) and the kernel's file cache.
+	 * cache (cache_size) and the kernel's file cache. Its sorts and
+	 * savepoint journals spill to temporary files rather than memory,
+	 * so that a large batch's set-wise statements cannot grow the heap.
 	 */
 	DB_OPEN_BULK = 4,
 };

@@ -63,7 +63,7 @@ sg_err db_open(const char *path, int flags, db_t **out, struct err_report *er)
 		{ "PRAGMA journal_mode=WAL", DB_OPEN_READONLY },
 		{ "PRAGMA synchronous=NORMAL", 0 },
 		{ "PRAGMA foreign_keys=ON", 0 },
-		{ "PRAGMA temp_store=MEMORY", 0 },
+		{ "PRAGMA temp_store=MEMORY", DB_OPEN_BULK },
 		{ "PRAGMA cache_size=-32000", 0 },
 		{ "PRAGMA mmap_size=268435456", DB_OPEN_BULK },
 	};

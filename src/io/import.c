@@ -1283,6 +1283,20 @@ static int64_t count_rows(const char *path, const struct sheet_options *so)
 	return n;
 }
 
+/*
+ * Every batch rewrites the index pages its rows touch and runs the kind's
+ * batch_end once, so the larger a registry grows the more a big file gains
+ * from larger batches; a tenth keeps the progress, saved at commits,
+ * moving in about ten steps.
+ */
+int64_t import_batch_rows(int64_t est_total)
+{
+	int64_t n = est_total / 10;
+
+	return n < IMPORT_BATCH_ROWS ? IMPORT_BATCH_ROWS :
+	       n > IMPORT_BATCH_ROWS_MAX ? IMPORT_BATCH_ROWS_MAX : n;
+}
+
 sg_err import_run(db_t *db, const struct actor *who, const char *kind,
 		  const char *path, const struct import_options *opt,
 		  struct import_result *r, struct err_report *er)
@@ -1293,7 +1307,7 @@ sg_err import_run(db_t *db, const struct actor *who, const char *kind,
 	struct sheet *s = NULL;
 	struct run ru = { .db = db, .who = who, .k = k, .opt = opt, .r = r };
 	struct stat stt;
-	int64_t total = 0, fsize = 0;
+	int64_t total = 0, fsize = 0, est;
 	int header_done = 0, notes_possible = 0;
 	sg_err code = SG_OK;
 
@@ -1366,22 +1380,18 @@ sg_err import_run(db_t *db, const struct actor *who, const char *kind,
 		}
 		if ((code = do_row(&ru, row, er)) != SG_OK)
 			goto fail;
-		if (opt->mode == IMPORT_SKIP_INVALID && ru.batch >= IMPORT_BATCH_ROWS) {
+		est = total ? total : (row->offset && fsize ?
+			(int64_t)((double)r->rows * (double)fsize / (double)row->offset) : 0);
+		if (est < r->rows)
+			est = r->rows;
+		if (opt->mode == IMPORT_SKIP_INVALID && ru.batch >= import_batch_rows(est)) {
 			if ((code = commit(&ru, er)) != SG_OK)
 				goto fail;
+			if (opt->progress)
+				opt->progress(r->rows, est, opt->arg);
 		}
-		if (opt->progress && (r->rows % IMPORT_BATCH_ROWS) == 0 && !ru.in_tx) {
-			int64_t est = total ? total : (row->offset && fsize ?
-				(int64_t)((double)r->rows * (double)fsize / (double)row->offset) : 0);
-
-			opt->progress(r->rows, est < r->rows ? r->rows : est, opt->arg);
-		}
-		if (opt->progress && opt->mode == IMPORT_STRICT && (r->rows % 5000) == 0) {
-			int64_t est = total ? total : (row->offset && fsize ?
-				(int64_t)((double)r->rows * (double)fsize / (double)row->offset) : 0);
-
-			opt->progress(r->rows, est < r->rows ? r->rows : est, opt->arg);
-		}
+		if (opt->progress && opt->mode == IMPORT_STRICT && (r->rows % 5000) == 0)
+			opt->progress(r->rows, est, opt->arg);
 	}
 	if (!header_done) {
 		code = err_field(er, "header", "missing_header", "文件是空的：没有表头行");

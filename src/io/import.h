@@ -20,8 +20,9 @@
  *
  * Modes: IMPORT_STRICT runs the whole file in one transaction and rolls it
  * back if any row is rejected (so a crash or kill leaves the database as
- * before); IMPORT_SKIP_INVALID commits every IMPORT_BATCH_ROWS rows, each
- * row inside a savepoint so that a rejected row leaves nothing behind.
+ * before); IMPORT_SKIP_INVALID commits in batches of a tenth of the file,
+ * from IMPORT_BATCH_ROWS to IMPORT_BATCH_ROWS_MAX rows, each row inside a
+ * savepoint so that a rejected row leaves nothing behind.
  * Large batches are what make a big file fast: every batch rewrites the
  * index pages its rows touch, and the kind's batch_end (full-text index
  * and statistics of new workers) runs once per batch.
@@ -49,7 +50,8 @@
 #include "../domain/actor.h"
 #include "sheet.h"
 
-#define IMPORT_BATCH_ROWS 10000   /* about a second of work per commit */
+#define IMPORT_BATCH_ROWS 10000   /* smallest batch: about a second of work */
+#define IMPORT_BATCH_ROWS_MAX 100000  /* largest: a tenth of a 1M-row file */
 #define IMPORT_PROBLEMS_MAX 10000  /* problems kept for the report; more are counted */
 #define IMPORT_COLUMN_SIZE 128
 #define IMPORT_MESSAGE_SIZE 512
@@ -151,6 +153,12 @@ void import_result_release(struct import_result *r);
 /* Parse "strict" / "skip-invalid" (also "skip_invalid"); -1 if neither. */
 int import_mode_parse(const char *s);
 const char *import_mode_name(enum import_mode m);
+
+/*
+ * Rows per skip-invalid batch for a file of about est_total rows: a tenth
+ * of it, within [IMPORT_BATCH_ROWS, IMPORT_BATCH_ROWS_MAX].
+ */
+int64_t import_batch_rows(int64_t est_total);
 
 struct import_options {
 	enum import_mode mode;

@@ -7,7 +7,7 @@
  * GROUP BY, the trigram index passes FTS5's integrity check and finds the
  * final text, the short-fragment index (migration 019) equals a fresh
  * derivation, no bulk mark is left, and the triggers work again for
- * ordinary writes.
+ * ordinary writes. A file larger than one batch commits each batch whole.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "db_fixture.h"
+#include "domain/idcard.h"
 #include "domain/stats.h"
 #include "domain/worker.h"
 #include "io/import.h"
@@ -163,10 +164,92 @@ static void test_batch(void **state)
 	assert_int_equal(db_fixture_close(&fx), 0);
 }
 
+struct progress_log {
+	int64_t done[8], total[8];
+	int n;
+};
+
+static void log_progress(int64_t done, int64_t total, void *arg)
+{
+	struct progress_log *log = arg;
+
+	if (log->n < 8) {
+		log->done[log->n] = done;
+		log->total[log->n] = total;
+	}
+	log->n++;
+}
+
+/*
+ * A file of 25,000 rows is three batches of at most 10,000 stored rows: each is
+ * committed with its full-text, statistics and short-fragment rows, with
+ * rejected rows in every batch, and the progress is saved at each commit.
+ */
+static void test_batches(void **state)
+{
+	enum { ROWS = 25000 };
+	struct db_fixture fx;
+	struct import_result r = { 0 };
+	struct err_report er = ERR_REPORT_INIT;
+	struct progress_log log = { 0 };
+	struct import_options opt = { .mode = IMPORT_SKIP_INVALID,
+				      .progress = log_progress, .arg = &log };
+	char path[160], id[19];
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(db_fixture_open(&fx), 0);
+	snprintf(path, sizeof(path), "%s/many.csv", fx.dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs("name,id_number,region_code,education\n", f);
+	for (int i = 0; i < ROWS; i++) {
+		/* unique: the birth date and sequence number run with i */
+		snprintf(id, sizeof(id), "44010319%02d%02d%02d%03d", 60 + i / 3000,
+			 1 + i / 250 % 12, 1 + i / 10 % 25, i % 10 * 10 + 1);
+		id[17] = idcard_check_char(id);
+		id[18] = '\0';
+		/* every 4,999th row names a region that does not exist */
+		fprintf(f, "工作者%c%d,%s,%s,bachelor\n", 'A' + i % 26, i, id,
+			i % 4999 == 4998 ? "449999" : "440103");
+	}
+	fclose(f);
+	assert_int_equal(import_run(fx.db, actor_system(), "workers", path, &opt, &r, &er),
+			 SG_OK);
+	assert_int_equal(r.rows, ROWS);
+	assert_int_equal(r.rejected, ROWS / 4999);
+	assert_int_equal(r.inserted, ROWS - ROWS / 4999);
+	import_result_release(&r);
+	assert_int_equal(count(fx.db, "SELECT count(*) FROM workers", NULL), ROWS - ROWS / 4999);
+	assert_consistent(fx.db);
+	assert_int_equal(matches(fx.db, "\"工作者A0\""), 1);
+	assert_int_equal(matches(fx.db, "\"工作者N24999\""), 1);
+	/* a commit at every 10,000 stored rows (the rows before it include two
+	 * rejected ones each time), then the end */
+	assert_int_equal(log.n, 3);
+	assert_int_equal(log.done[0], 10002);
+	assert_int_equal(log.done[1], 20004);
+	assert_int_equal(log.done[2], ROWS);
+	assert_int_equal(log.total[2], ROWS);
+	assert_true(log.total[0] >= 10000);
+	assert_int_equal(db_fixture_close(&fx), 0);
+}
+
+static void test_batch_rows(void **state)
+{
+	(void)state;
+	assert_int_equal(import_batch_rows(0), IMPORT_BATCH_ROWS);
+	assert_int_equal(import_batch_rows(25000), IMPORT_BATCH_ROWS);
+	assert_int_equal(import_batch_rows(300000), 30000);
+	assert_int_equal(import_batch_rows(1000000), IMPORT_BATCH_ROWS_MAX);
+	assert_int_equal(import_batch_rows(50000000), IMPORT_BATCH_ROWS_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_batch_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
