@@ -26,6 +26,7 @@
 #include "../domain/idcard.h"
 #include "../domain/org.h"
 #include "../domain/post.h"
+#include "../domain/registration.h"
 #include "../domain/station.h"
 #include "../domain/worker.h"
 #include "../core/banned.h"
@@ -521,6 +522,88 @@ static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param,
 	return paged_run(db, who, &l, w, rows, er);
 }
 
+/* ---- registrations -------------------------------------------------------- */
+
+static const struct sheetw_column registration_cols[] = {
+	{ "id", "编号", 0 },
+	{ "worker_id", "社工编号", 0 },
+	{ "worker_name", "姓名", 0 },
+	{ "region_code", "行政区划代码", 0 },
+	{ "kind", "登记类型", 0 },
+	{ "level", "职业水平", 0 },
+	{ "certificate_mgmt_no", "职业资格证书管理号", 0 },
+	{ "state", "状态", 0 },
+	{ "submitted_at", "提交时间", 0 },
+	{ "registered_on", "登记日期", 1 },
+	{ "expires_on", "有效期至", 1 },
+	{ "certificate_no", "登记证书编号", 0 },
+	{ "ce_hours", "继续教育学时", 0 },
+	{ "created_at", "创建时间", 0 },
+};
+#define NRCOLS (sizeof(registration_cols) / sizeof(registration_cols[0]))
+
+static const char *const registration_params[] = {
+	"state", "region", "kind", "q", "expiring_within", NULL
+};
+
+struct rctx {
+	struct sheetw *w;
+	int64_t rows;
+	sg_err err;
+	struct err_report *er;
+};
+
+static int registration_row(const struct registration *r, void *arg)
+{
+	struct rctx *c = arg;
+	char id[24], worker_id[24], ce_hours[24];
+
+	format_id(id, r->id);
+	format_id(worker_id, r->worker_id);
+	if (r->ce_hours >= 0)
+		snprintf(ce_hours, sizeof(ce_hours), "%lld", (long long)r->ce_hours);
+	else
+		ce_hours[0] = '\0';
+	const char *cells[NRCOLS] = {
+		id, worker_id, r->worker_name, r->region_code, r->kind,
+		worker_level_name(r->level), r->certificate_mgmt_no,
+		registration_state_name(r->state), r->submitted_at, r->registered_on,
+		r->expires_on, r->certificate_no, ce_hours, r->created_at,
+	};
+	if (sheetw_row(c->w, cells) != SG_OK) {
+		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
+		return 1;
+	}
+	c->rows++;
+	return 0;
+}
+
+static sg_err registrations_run(db_t *db, const struct actor *who, export_param_fn param,
+				void *ctx, int reveal, struct sheetw *w, int64_t *rows,
+				struct err_report *er)
+{
+	struct registration_filter f;
+	struct rctx c = { w, 0, SG_OK, er };
+	int64_t total = 0;
+	sg_err rv;
+
+	(void)reveal;
+	memset(&f, 0, sizeof(f));
+	f.state = param(ctx, "state");
+	f.region = param(ctx, "region");
+	f.kind = param(ctx, "kind");
+	f.q = param(ctx, "q");
+	if (range_param(param, ctx, "expiring_within", -1, 0, 36600, &f.expiring_within,
+			er) != SG_OK)
+		return er->code;
+	rv = registration_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? registration_row : NULL,
+			       &c, &total, er);
+	if (rv == SG_OK && c.err != SG_OK)
+		rv = c.err;
+	*rows = w ? c.rows : total;
+	return rv;
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const struct export_kind kinds[] = {
@@ -529,6 +612,8 @@ static const struct export_kind kinds[] = {
 	{ "stations", "社工站点", station_cols, NSCOLS, station_params, stations_run },
 	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, posts_run },
 	{ "coverage_gaps", "未覆盖区划", gap_cols, NGCOLS, gap_params, gaps_run },
+	{ "registrations", "社工登记台账", registration_cols, NRCOLS, registration_params,
+	  registrations_run },
 };
 
 const struct export_kind *export_kinds(size_t *n)

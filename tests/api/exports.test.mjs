@@ -268,3 +268,37 @@ test('CLI: shegong export workers to CSV and XLSX, with filters and failures', (
   assert.notEqual(r.code, 0);
   assert.equal(r.stderr.trim().split('\n').length >= 1, true);
 });
+
+test('registrations: the ledger exports with the review queues\' filters, in scope', async () => {
+  const w = await qc.post('/api/v1/workers', { name: '赵六', id_number: '441802199203150317',
+    region_code: '441802' });
+  assert.equal(w.status, 201, w.text);
+  // passed 60 days ago (China's date): a first registration is due within a year
+  const passedOn = new Date(Date.now() + (8 * 3600 - 60 * 86400) * 1000).toISOString().slice(0, 10);
+  const q = await qc.post(`/api/v1/workers/${w.json.id}/qualifications`,
+    { level: 'assistant', certificate_no: 'EXP-000001', passed_on: passedOn });
+  assert.equal(q.status, 201, q.text);
+  const reg = await qc.post(`/api/v1/workers/${w.json.id}/registrations`,
+    { kind: 'first', qualification_id: q.json.id, ce_hours: 24 });
+  assert.equal(reg.status, 201, reg.text);
+  const s = await qc.post(`/api/v1/registrations/${reg.json.id}/transitions`, { action: 'submit' });
+  assert.equal(s.status, 200, s.text);
+
+  const r = await download(qc, '/api/v1/exports/registrations?format=csv&state=pending');
+  assert.equal(r.status, 200, r.bytes.toString());
+  const lines = r.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.equal(lines[0], '编号,社工编号,姓名,行政区划代码,登记类型,职业水平,职业资格证书管理号,'
+    + '状态,提交时间,登记日期,有效期至,登记证书编号,继续教育学时,创建时间');
+  assert.equal(lines.length, 2);
+  const cells = lines[1].split(',');
+  assert.deepEqual(cells.slice(1, 8), [String(w.json.id), '赵六', '441802', 'first', 'assistant',
+    reg.json.certificate_mgmt_no, 'pending']);
+  assert.equal(cells[12], '24');
+  assert.match(decodeURIComponent(r.headers.get('content-disposition').split("''")[1]), /^社工登记台账-/);
+  // another queue, another district: header only
+  assert.equal(xlsxRows((await download(qc, '/api/v1/exports/registrations?format=xlsx&state=registered')).bytes).length, 1);
+  assert.equal(xlsxRows((await download(qx, '/api/v1/exports/registrations?format=xlsx')).bytes).length, 1);
+  const bad = await qc.get('/api/v1/exports/registrations?format=csv&state=wizard');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.json.errors[0].field, 'state');
+});

@@ -1,7 +1,8 @@
 // Browser test of the shared export button (components/ExportButton.vue) on
 // the worker list: a district bureau filters the list, exports it as CSV
 // and as XLSX, and gets files named in Chinese that hold the filtered rows
-// with the ID numbers masked; no page errors or CSP violations.
+// with the ID numbers masked; then the registration review queue exports
+// the registration ledger; no page errors or CSP violations.
 //
 // Needs build/shegong (or SHEGONG_BIN) and a built web UI (web/dist or
 // SHEGONG_WEB_DIST).
@@ -21,6 +22,7 @@ const STEP = 45000;
 const PASSWORD = 'Export-Passw0rd!2026';
 
 let srv, ctx, profileDir, dir;
+const workerIds = {};
 const problems = [];
 
 before(async () => {
@@ -38,7 +40,18 @@ before(async () => {
     { name: '林晓', id_number: '11010519491231002X', region_code: '441802' }]) {
     const x = await c.post('/api/v1/workers', w);
     assert.equal(x.status, 201, x.text);
+    workerIds[w.name] = x.json.id;
   }
+  // 林晓 applies for registration (qualification passed 60 days ago): the pending queue
+  const passedOn = new Date(Date.now() + (8 * 3600 - 60 * 86400) * 1000).toISOString().slice(0, 10);
+  const q = await c.post(`/api/v1/workers/${workerIds['林晓']}/qualifications`,
+    { level: 'assistant', certificate_no: 'E2E-000001', passed_on: passedOn });
+  assert.equal(q.status, 201, q.text);
+  const reg = await c.post(`/api/v1/workers/${workerIds['林晓']}/registrations`,
+    { kind: 'first', qualification_id: q.json.id });
+  assert.equal(reg.status, 201, reg.text);
+  const sub = await c.post(`/api/v1/registrations/${reg.json.id}/transitions`, { action: 'submit' });
+  assert.equal(sub.status, 200, sub.text);
   dir = mkdtempSync(join(tmpdir(), 'shegong-e2e-export-'));
   profileDir = mkdtempSync(join(tmpdir(), 'shegong-e2e-chromium-'));
   ctx = await chromium.launchPersistentContext(profileDir, {
@@ -116,6 +129,33 @@ test('export the filtered worker list as CSV and XLSX', async () => {
     assert.deepEqual(problems, []);
   } catch (e) {
     const shot = join(tmpdir(), 'shegong-e2e-exports.png');
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    e.message += `\n(screenshot: ${shot})`;
+    throw e;
+  }
+});
+
+test('export the registration review queue', async () => {
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(STEP);
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  try {
+    await page.goto(srv.url + '/#/registrations');
+    await page.locator('[data-test=queue-table] .el-table__row', { hasText: '林晓' }).waitFor();
+    await page.click('[data-test=export-button] button');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test=export-csv]:visible').click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /^社工登记台账-\d{8}\.csv$/);
+    const file = join(dir, 'r.csv');
+    await csv.saveAs(file);
+    const lines = readFileSync(file).subarray(3).toString().split('\r\n').filter((l) => l);
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[1], /,林晓,441802,first,assistant,.*,pending,/);
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    const shot = join(tmpdir(), 'shegong-e2e-exports-registrations.png');
     await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
     e.message += `\n(screenshot: ${shot})`;
     throw e;
