@@ -25,6 +25,7 @@
 #include "../domain/coverage.h"
 #include "../domain/idcard.h"
 #include "../domain/org.h"
+#include "../domain/pool.h"
 #include "../domain/post.h"
 #include "../domain/registration.h"
 #include "../domain/station.h"
@@ -522,6 +523,32 @@ static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param,
 	return paged_run(db, who, &l, w, rows, er);
 }
 
+/* ---- lists read through an each() callback --------------------------------------- */
+
+struct each_ctx {
+	struct sheetw *w;
+	int64_t rows;
+	sg_err err;             /* a write failure, which stops the list */
+	struct err_report *er;
+};
+
+static int each_write(struct each_ctx *c, const char *const *cells)
+{
+	if (sheetw_row(c->w, cells) != SG_OK) {
+		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
+		return 1;
+	}
+	c->rows++;
+	return 0;
+}
+
+/* The list's result, or the write failure that stopped it; *rows as counted. */
+static sg_err each_done(sg_err rv, const struct each_ctx *c, int64_t total, int64_t *rows)
+{
+	*rows = c->w ? c->rows : total;
+	return rv == SG_OK && c->err != SG_OK ? c->err : rv;
+}
+
 /* ---- registrations -------------------------------------------------------- */
 
 static const struct sheetw_column registration_cols[] = {
@@ -546,16 +573,8 @@ static const char *const registration_params[] = {
 	"state", "region", "kind", "q", "expiring_within", NULL
 };
 
-struct rctx {
-	struct sheetw *w;
-	int64_t rows;
-	sg_err err;
-	struct err_report *er;
-};
-
 static int registration_row(const struct registration *r, void *arg)
 {
-	struct rctx *c = arg;
 	char id[24], worker_id[24], ce_hours[24];
 
 	format_id(id, r->id);
@@ -570,12 +589,7 @@ static int registration_row(const struct registration *r, void *arg)
 		registration_state_name(r->state), r->submitted_at, r->registered_on,
 		r->expires_on, r->certificate_no, ce_hours, r->created_at,
 	};
-	if (sheetw_row(c->w, cells) != SG_OK) {
-		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
-		return 1;
-	}
-	c->rows++;
-	return 0;
+	return each_write(arg, cells);
 }
 
 static sg_err registrations_run(db_t *db, const struct actor *who, export_param_fn param,
@@ -583,9 +597,8 @@ static sg_err registrations_run(db_t *db, const struct actor *who, export_param_
 				struct err_report *er)
 {
 	struct registration_filter f;
-	struct rctx c = { w, 0, SG_OK, er };
+	struct each_ctx c = { w, 0, SG_OK, er };
 	int64_t total = 0;
-	sg_err rv;
 
 	(void)reveal;
 	memset(&f, 0, sizeof(f));
@@ -596,12 +609,56 @@ static sg_err registrations_run(db_t *db, const struct actor *who, export_param_
 	if (range_param(param, ctx, "expiring_within", -1, 0, 36600, &f.expiring_within,
 			er) != SG_OK)
 		return er->code;
-	rv = registration_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? registration_row : NULL,
-			       &c, &total, er);
-	if (rv == SG_OK && c.err != SG_OK)
-		rv = c.err;
-	*rows = w ? c.rows : total;
-	return rv;
+	return each_done(registration_list(db, who, &f, 0, w ? INT64_MAX : 0,
+					   w ? registration_row : NULL, &c, &total, er),
+			 &c, total, rows);
+}
+
+/* ---- talent pool members ------------------------------------------------------ */
+
+static const struct sheetw_column pool_cols[] = {
+	{ "worker_id", "社工编号", 0 },
+	{ "name", "姓名", 0 },
+	{ "id_number", "公民身份号码", 0 },
+	{ "region_code", "行政区划代码", 0 },
+	{ "org_name", "工作单位", 0 },
+	{ "level", "职业水平", 0 },
+	{ "pool", "人才库", 0 },
+	{ "grade", "督导等级", 0 },
+	{ "joined_on", "入库日期", 1 },
+	{ "recertify_on", "复核日期", 1 },
+};
+#define NLCOLS (sizeof(pool_cols) / sizeof(pool_cols[0]))
+
+static const char *const pool_params[] = { "pool", "region", "level", "grade", "due_by", NULL };
+
+static int pool_row(const struct pool_member *m, void *arg)
+{
+	char worker_id[24];
+
+	format_id(worker_id, m->worker_id);
+	const char *cells[NLCOLS] = {
+		worker_id, m->name, m->id_masked, m->region_code, m->org_name,
+		worker_level_name(m->level), m->pool, m->grade, m->joined_on, m->recertify_on,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err pool_members_run(db_t *db, const struct actor *who, export_param_fn param,
+			       void *ctx, int reveal, struct sheetw *w, int64_t *rows,
+			       struct err_report *er)
+{
+	struct pool_filter f = {
+		param(ctx, "pool"), param(ctx, "region"), param(ctx, "level"),
+		param(ctx, "grade"), param(ctx, "due_by"),
+	};
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t total = 0;
+
+	(void)reveal;
+	return each_done(pool_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? pool_row : NULL,
+				   &c, &total, er),
+			 &c, total, rows);
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -614,6 +671,7 @@ static const struct export_kind kinds[] = {
 	{ "coverage_gaps", "未覆盖区划", gap_cols, NGCOLS, gap_params, gaps_run },
 	{ "registrations", "社工登记台账", registration_cols, NRCOLS, registration_params,
 	  registrations_run },
+	{ "pool_members", "人才库成员", pool_cols, NLCOLS, pool_params, pool_members_run },
 };
 
 const struct export_kind *export_kinds(size_t *n)

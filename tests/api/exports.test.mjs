@@ -269,7 +269,7 @@ test('CLI: shegong export workers to CSV and XLSX, with filters and failures', (
   assert.equal(r.stderr.trim().split('\n').length >= 1, true);
 });
 
-test('registrations: the ledger exports with the review queues\' filters, in scope', async () => {
+test('registrations: the ledger exports with the filters of the review queues, in scope', async () => {
   const w = await qc.post('/api/v1/workers', { name: '赵六', id_number: '441802199203150317',
     region_code: '441802' });
   assert.equal(w.status, 201, w.text);
@@ -301,4 +301,24 @@ test('registrations: the ledger exports with the review queues\' filters, in sco
   const bad = await qc.get('/api/v1/exports/registrations?format=csv&state=wizard');
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.json.errors[0].field, 'state');
+});
+
+test('pool_members: the members of a talent pool export with its filters, ID numbers masked', async () => {
+  const zl = (await qc.get('/api/v1/workers?q=赵六')).json.items[0];
+  let r = await qc.post(`/api/v1/workers/${zl.id}/pools`, { pool: 'supervisor', grade: 'senior',
+    joined_on: '2024-03-01' });
+  assert.equal(r.status, 201, r.text);
+  r = await download(qc, '/api/v1/exports/pool_members?format=csv&pool=supervisor&grade=senior');
+  assert.equal(r.status, 200, r.bytes.toString());
+  const lines = r.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.equal(lines[0], '社工编号,姓名,公民身份号码,行政区划代码,工作单位,职业水平,人才库,督导等级,入库日期,复核日期');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], new RegExp(`^${zl.id},赵六,441802\\*{8}0317,441802,,assistant,supervisor,senior,2024-03-01,`));
+  assert.match(decodeURIComponent(r.headers.get('content-disposition').split("''")[1]), /^人才库成员-/);
+  // another grade, another pool, another district: header only
+  for (const [c, q] of [[qc, 'pool=supervisor&grade=junior'], [qc, 'pool=expert'], [qx, 'pool=supervisor']])
+    assert.equal(xlsxRows((await download(c, `/api/v1/exports/pool_members?format=xlsx&${q}`)).bytes).length, 1);
+  const bad = await qc.get('/api/v1/exports/pool_members?format=csv');
+  assert.equal(bad.status, 422, bad.text);
+  assert.equal(bad.json.errors[0].field, 'pool');
 });

@@ -2,7 +2,8 @@
 // the worker list: a district bureau filters the list, exports it as CSV
 // and as XLSX, and gets files named in Chinese that hold the filtered rows
 // with the ID numbers masked; then the registration review queue exports
-// the registration ledger; no page errors or CSP violations.
+// the registration ledger and the talent pools page its pool's members; no
+// page errors or CSP violations.
 //
 // Needs build/shegong (or SHEGONG_BIN) and a built web UI (web/dist or
 // SHEGONG_WEB_DIST).
@@ -52,6 +53,10 @@ before(async () => {
   assert.equal(reg.status, 201, reg.text);
   const sub = await c.post(`/api/v1/registrations/${reg.json.id}/transitions`, { action: 'submit' });
   assert.equal(sub.status, 200, sub.text);
+  // 陈思远 is a supervisor (the pools page opens on that pool)
+  const pool = await c.post(`/api/v1/workers/${workerIds['陈思远']}/pools`,
+    { pool: 'supervisor', grade: 'junior', joined_on: '2024-03-01' });
+  assert.equal(pool.status, 201, pool.text);
   dir = mkdtempSync(join(tmpdir(), 'shegong-e2e-export-'));
   profileDir = mkdtempSync(join(tmpdir(), 'shegong-e2e-chromium-'));
   ctx = await chromium.launchPersistentContext(profileDir, {
@@ -156,6 +161,33 @@ test('export the registration review queue', async () => {
     assert.deepEqual(problems, []);
   } catch (e) {
     const shot = join(tmpdir(), 'shegong-e2e-exports-registrations.png');
+    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    e.message += `\n(screenshot: ${shot})`;
+    throw e;
+  }
+});
+
+test('export the members of a talent pool', async () => {
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(STEP);
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  try {
+    await page.goto(srv.url + '/#/pools');
+    await page.locator('[data-test=pool-members] .el-table__row', { hasText: '陈思远' }).waitFor();
+    await page.click('[data-test=export-button] button');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-test=export-csv]:visible').click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /^人才库成员-\d{8}\.csv$/);
+    const file = join(dir, 'p.csv');
+    await csv.saveAs(file);
+    const lines = readFileSync(file).subarray(3).toString().split('\r\n').filter((l) => l);
+    assert.equal(lines.length, 2, lines.join('\n'));
+    assert.match(lines[1], /,陈思远,440524\*{8}0014,441802,.*,supervisor,junior,2024-03-01,/);
+    assert.deepEqual(problems, []);
+  } catch (e) {
+    const shot = join(tmpdir(), 'shegong-e2e-exports-pools.png');
     await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
     e.message += `\n(screenshot: ${shot})`;
     throw e;
