@@ -32,6 +32,37 @@
 #include "../domain/worker.h"
 #include "../core/banned.h"
 
+/* ---- lists read through an each() callback --------------------------------------- */
+
+struct each_ctx {
+	struct sheetw *w;
+	int64_t rows;
+	sg_err err;             /* what stopped the list: a write or a row's own failure */
+	struct err_report *er;
+};
+
+static int each_write(struct each_ctx *c, const char *const *cells)
+{
+	if (sheetw_row(c->w, cells) != SG_OK) {
+		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
+		return 1;
+	}
+	c->rows++;
+	return 0;
+}
+
+/*
+ * The list's result, or the failure that stopped it; *rows as written, or
+ * *total when counting. total is read here, after the list has run: as a
+ * value argument beside the list call it could be read before.
+ */
+static sg_err each_done(sg_err rv, const struct each_ctx *c, const int64_t *total,
+			int64_t *rows)
+{
+	*rows = c->w ? c->rows : *total;
+	return rv == SG_OK && c->err != SG_OK ? c->err : rv;
+}
+
 /* ---- workers ------------------------------------------------------------ */
 
 static const struct sheetw_column worker_cols[] = {
@@ -67,12 +98,9 @@ static int may_reveal(const struct actor *who)
 }
 
 struct wctx {
+	struct each_ctx out;
 	db_t *db;
-	struct sheetw *w;
 	int reveal;
-	int64_t rows;
-	sg_err err;
-	struct err_report *er;
 };
 
 /* The ID number in clear, for a reveal export. */
@@ -112,7 +140,7 @@ static int worker_row(const struct worker *wk, void *arg)
 			buf_printf(&fields, "%s%s", fields.len ? "," : "", defs[i].code);
 	const char *num = wk->id_masked;
 	if (c->reveal) {
-		if ((c->err = worker_number(c->db, wk->id, number, c->er)) != SG_OK) {
+		if ((c->out.err = worker_number(c->db, wk->id, number, c->out.er)) != SG_OK) {
 			buf_release(&fields);
 			return 1;
 		}
@@ -124,16 +152,11 @@ static int worker_row(const struct worker *wk, void *arg)
 		wk->region_code, wk->region_name, wk->org_name, wk->post, buf_cstr(&fields),
 		worker_level_name(wk->level), wk->status, wk->registration_state, wk->created_at,
 	};
-	if (sheetw_row(c->w, cells) != SG_OK) {
-		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
-		buf_release(&fields);
-		memset(number, 0, sizeof(number));
-		return 1;
-	}
+	int stop = each_write(&c->out, cells);
+
 	memset(number, 0, sizeof(number));
 	buf_release(&fields);
-	c->rows++;
-	return 0;
+	return stop;
 }
 
 /* An optional whole-number filter in [min, max]; absent is def. */
@@ -170,14 +193,12 @@ static sg_err workers_run(db_t *db, const struct actor *who, export_param_fn par
 		return er->code;
 	f.age_min = (int)age_min;
 	f.age_max = (int)age_max;
-	struct wctx c = { db, w, reveal, 0, SG_OK, er };
+	struct wctx c = { { w, 0, SG_OK, er }, db, reveal };
 	int64_t total = 0;
-	sg_err rv = worker_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? worker_row : NULL, &c,
-				&total, er);
-	if (rv == SG_OK && c.err != SG_OK)
-		rv = c.err;
-	*rows = w ? c.rows : total;
-	return rv;
+
+	return each_done(worker_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? worker_row : NULL,
+				     &c, &total, er),
+			 &c.out, &total, rows);
 }
 
 /* ---- lists read a page at a time --------------------------------------- */
@@ -523,32 +544,6 @@ static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param,
 	return paged_run(db, who, &l, w, rows, er);
 }
 
-/* ---- lists read through an each() callback --------------------------------------- */
-
-struct each_ctx {
-	struct sheetw *w;
-	int64_t rows;
-	sg_err err;             /* a write failure, which stops the list */
-	struct err_report *er;
-};
-
-static int each_write(struct each_ctx *c, const char *const *cells)
-{
-	if (sheetw_row(c->w, cells) != SG_OK) {
-		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
-		return 1;
-	}
-	c->rows++;
-	return 0;
-}
-
-/* The list's result, or the write failure that stopped it; *rows as counted. */
-static sg_err each_done(sg_err rv, const struct each_ctx *c, int64_t total, int64_t *rows)
-{
-	*rows = c->w ? c->rows : total;
-	return rv == SG_OK && c->err != SG_OK ? c->err : rv;
-}
-
 /* ---- registrations -------------------------------------------------------- */
 
 static const struct sheetw_column registration_cols[] = {
@@ -611,7 +606,7 @@ static sg_err registrations_run(db_t *db, const struct actor *who, export_param_
 		return er->code;
 	return each_done(registration_list(db, who, &f, 0, w ? INT64_MAX : 0,
 					   w ? registration_row : NULL, &c, &total, er),
-			 &c, total, rows);
+			 &c, &total, rows);
 }
 
 /* ---- talent pool members ------------------------------------------------------ */
@@ -658,7 +653,7 @@ static sg_err pool_members_run(db_t *db, const struct actor *who, export_param_f
 	(void)reveal;
 	return each_done(pool_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? pool_row : NULL,
 				   &c, &total, er),
-			 &c, total, rows);
+			 &c, &total, rows);
 }
 
 /* ---- the table ----------------------------------------------------------- */

@@ -318,6 +318,12 @@ test('pool_members: the members of a talent pool export with its filters, ID num
   // another grade, another pool, another district: header only
   for (const [c, q] of [[qc, 'pool=supervisor&grade=junior'], [qc, 'pool=expert'], [qx, 'pool=supervisor']])
     assert.equal(xlsxRows((await download(c, `/api/v1/exports/pool_members?format=xlsx&${q}`)).bytes).length, 1);
+  // over the download cap (2 here) like every kind: three experts
+  for (const w of (await qc.get('/api/v1/workers?region=441802')).json.items) {
+    r = await qc.post(`/api/v1/workers/${w.id}/pools`, { pool: 'expert', joined_on: '2024-03-01' });
+    assert.equal(r.status, 201, r.text);
+  }
+  assert.equal((await qc.get('/api/v1/exports/pool_members?format=csv&pool=expert')).status, 413);
   const bad = await qc.get('/api/v1/exports/pool_members?format=csv');
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.json.errors[0].field, 'pool');
