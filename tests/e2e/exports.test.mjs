@@ -76,120 +76,92 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-test('export the filtered worker list as CSV and XLSX', async () => {
+// A fresh page for one test, page errors and CSP violations collected; on
+// failure a screenshot, named with shot, is added to the message.
+async function onPage(shot, fn) {
   const page = await ctx.newPage();
   page.setDefaultTimeout(STEP);
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   try {
-    await page.goto(srv.url + '/#/login');
-    await page.waitForSelector('input[name=login]');
-    await page.fill('input[name=login]', 'e2e_export');
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('[data-test=login-submit]');
-    await page.locator('[data-test=welcome]').waitFor();
-    await page.goto(srv.url + '/#/workers');
-    await page.locator('.el-table__row', { hasText: '林晓' }).waitFor();
-    await page.fill('input[name=q]', '陈思远');
-    await page.click('[data-test=worker-search]');
-    await page.locator('.el-table__row', { hasText: '林晓' }).waitFor({ state: 'detached' });
-
-    await page.click('[data-test=export-button] button');
-    const [csv] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('[data-test=export-csv]:visible').click(),
-    ]);
-    assert.match(csv.suggestedFilename(), /^社工名单-\d{8}\.csv$/);
-    const file = join(dir, 'w.csv');
-    await csv.saveAs(file);
-    const text = readFileSync(file).subarray(3).toString();
-    assert.ok(text.includes('陈思远') && !text.includes('林晓'), text);
-    assert.ok(text.includes('440524********0014'), text);
-    await page.locator('.el-message--success').first().waitFor();
-
-    await page.click('[data-test=export-button] button');
-    const [xlsx] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('[data-test=export-xlsx]:visible').click(),
-    ]);
-    assert.match(xlsx.suggestedFilename(), /^社工名单-\d{8}\.xlsx$/);
-    const xf = join(dir, 'w.xlsx');
-    await xlsx.saveAs(xf);
-    assert.equal(readFileSync(xf).subarray(0, 2).toString('latin1'), 'PK');
-
-    // over the cap: the same button builds the file on the server, then downloads it
-    await page.fill('input[name=q]', '');
-    await page.click('[data-test=worker-search]');
-    await page.locator('.el-table__row', { hasText: '林晓' }).waitFor();
-    await page.click('[data-test=export-button] button');
-    const [big] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('[data-test=export-csv]:visible').click(),
-    ]);
-    assert.match(big.suggestedFilename(), /^社工名单-\d{8}\.csv$/);
-    const bf = join(dir, 'all.csv');
-    await big.saveAs(bf);
-    const all = readFileSync(bf).subarray(3).toString();
-    assert.ok(all.includes('陈思远') && all.includes('林晓'), all);
+    await fn(page);
     assert.deepEqual(problems, []);
   } catch (e) {
-    const shot = join(tmpdir(), 'shegong-e2e-exports.png');
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    e.message += `\n(screenshot: ${shot})`;
+    const file = join(tmpdir(), `shegong-e2e-exports-${shot}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    e.message += `\n(screenshot: ${file})`;
     throw e;
   }
-});
+}
 
-test('export the registration review queue', async () => {
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(STEP);
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  try {
-    await page.goto(srv.url + '/#/registrations');
-    await page.locator('[data-test=queue-table] .el-table__row', { hasText: '林晓' }).waitFor();
-    await page.click('[data-test=export-button] button');
-    const [csv] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('[data-test=export-csv]:visible').click(),
-    ]);
-    assert.match(csv.suggestedFilename(), /^社工登记台账-\d{8}\.csv$/);
-    const file = join(dir, 'r.csv');
-    await csv.saveAs(file);
-    const lines = readFileSync(file).subarray(3).toString().split('\r\n').filter((l) => l);
-    assert.equal(lines.length, 2, lines.join('\n'));
-    assert.match(lines[1], /,林晓,441802,first,assistant,.*,pending,/);
-    assert.deepEqual(problems, []);
-  } catch (e) {
-    const shot = join(tmpdir(), 'shegong-e2e-exports-registrations.png');
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    e.message += `\n(screenshot: ${shot})`;
-    throw e;
-  }
-});
+// The page's export button in format (csv|xlsx): the suggested file name
+// and the saved file's path under dir/file.
+async function exportAs(page, format, file) {
+  await page.click('[data-test=export-button] button');
+  const [d] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator(`[data-test=export-${format}]:visible`).click(),
+  ]);
+  const path = join(dir, file);
+  await d.saveAs(path);
+  return { name: d.suggestedFilename(), path };
+}
 
-test('export the members of a talent pool', async () => {
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(STEP);
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  try {
-    await page.goto(srv.url + '/#/pools');
-    await page.locator('[data-test=pool-members] .el-table__row', { hasText: '陈思远' }).waitFor();
-    await page.click('[data-test=export-button] button');
-    const [csv] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('[data-test=export-csv]:visible').click(),
-    ]);
-    assert.match(csv.suggestedFilename(), /^人才库成员-\d{8}\.csv$/);
-    const file = join(dir, 'p.csv');
-    await csv.saveAs(file);
-    const lines = readFileSync(file).subarray(3).toString().split('\r\n').filter((l) => l);
-    assert.equal(lines.length, 2, lines.join('\n'));
-    assert.match(lines[1], /,陈思远,440524\*{8}0014,441802,.*,supervisor,junior,2024-03-01,/);
-    assert.deepEqual(problems, []);
-  } catch (e) {
-    const shot = join(tmpdir(), 'shegong-e2e-exports-pools.png');
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    e.message += `\n(screenshot: ${shot})`;
-    throw e;
-  }
-});
+// A CSV download's lines, without the BOM and empty lines.
+function csvLines(path) {
+  return readFileSync(path).subarray(3).toString().split('\r\n').filter((l) => l);
+}
+
+test('export the filtered worker list as CSV and XLSX', () => onPage('workers', async (page) => {
+  await page.goto(srv.url + '/#/login');
+  await page.waitForSelector('input[name=login]');
+  await page.fill('input[name=login]', 'e2e_export');
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('[data-test=login-submit]');
+  await page.locator('[data-test=welcome]').waitFor();
+  await page.goto(srv.url + '/#/workers');
+  await page.locator('.el-table__row', { hasText: '林晓' }).waitFor();
+  await page.fill('input[name=q]', '陈思远');
+  await page.click('[data-test=worker-search]');
+  await page.locator('.el-table__row', { hasText: '林晓' }).waitFor({ state: 'detached' });
+
+  const csv = await exportAs(page, 'csv', 'w.csv');
+  assert.match(csv.name, /^社工名单-\d{8}\.csv$/);
+  const text = csvLines(csv.path).join('\n');
+  assert.ok(text.includes('陈思远') && !text.includes('林晓'), text);
+  assert.ok(text.includes('440524********0014'), text);
+  await page.locator('.el-message--success').first().waitFor();
+
+  const xlsx = await exportAs(page, 'xlsx', 'w.xlsx');
+  assert.match(xlsx.name, /^社工名单-\d{8}\.xlsx$/);
+  assert.equal(readFileSync(xlsx.path).subarray(0, 2).toString('latin1'), 'PK');
+
+  // over the cap: the same button builds the file on the server, then downloads it
+  await page.fill('input[name=q]', '');
+  await page.click('[data-test=worker-search]');
+  await page.locator('.el-table__row', { hasText: '林晓' }).waitFor();
+  const big = await exportAs(page, 'csv', 'all.csv');
+  assert.match(big.name, /^社工名单-\d{8}\.csv$/);
+  const all = csvLines(big.path).join('\n');
+  assert.ok(all.includes('陈思远') && all.includes('林晓'), all);
+}));
+
+test('export the registration review queue', () => onPage('registrations', async (page) => {
+  await page.goto(srv.url + '/#/registrations');
+  await page.locator('[data-test=queue-table] .el-table__row', { hasText: '林晓' }).waitFor();
+  const csv = await exportAs(page, 'csv', 'r.csv');
+  assert.match(csv.name, /^社工登记台账-\d{8}\.csv$/);
+  const lines = csvLines(csv.path);
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(lines[1], /,林晓,441802,first,assistant,.*,pending,/);
+}));
+
+test('export the members of a talent pool', () => onPage('pools', async (page) => {
+  await page.goto(srv.url + '/#/pools');
+  await page.locator('[data-test=pool-members] .el-table__row', { hasText: '陈思远' }).waitFor();
+  const csv = await exportAs(page, 'csv', 'p.csv');
+  assert.match(csv.name, /^人才库成员-\d{8}\.csv$/);
+  const lines = csvLines(csv.path);
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(lines[1], /,陈思远,440524\*{8}0014,441802,.*,supervisor,junior,2024-03-01,/);
+}));
