@@ -9,22 +9,16 @@
 // SHEGONG_WEB_DIST).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, repoRoot } from '../lib/server.mjs';
+import { launchBrowser, signIn } from '../lib/browser.mjs';
 
-const require = createRequire(join(repoRoot, 'web/package.json'));
-const { chromium } = require('playwright-core');
-
-const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
-const STEP = 45000;
 const PASSWORD = 'Export-Passw0rd!2026';
 
-let srv, ctx, profileDir, dir;
+let srv, browser, dir;
 const workerIds = {};
-const problems = [];
 
 before(async () => {
   const web = process.env.SHEGONG_WEB_DIST || join(repoRoot, 'web/dist');
@@ -58,40 +52,22 @@ before(async () => {
     { pool: 'supervisor', grade: 'junior', joined_on: '2024-03-01' });
   assert.equal(pool.status, 201, pool.text);
   dir = mkdtempSync(join(tmpdir(), 'shegong-e2e-export-'));
-  profileDir = mkdtempSync(join(tmpdir(), 'shegong-e2e-chromium-'));
-  ctx = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    acceptDownloads: true,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
-  if (ctx) await ctx.close();
-  for (const d of [profileDir, dir]) if (d) rmSync(d, { recursive: true, force: true });
+  if (browser) await browser.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
   if (srv) await srv.stop();
 });
 
-// A fresh page for one test, page errors and CSP violations collected; on
-// failure a screenshot, named with shot, is added to the message.
-async function onPage(shot, fn) {
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(STEP);
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  try {
+// A fresh page signed in as the district bureau, for one test.
+function asBureau(shot, fn) {
+  return browser.withPage(srv.url, `exports-${shot}`, async (page) => {
+    await signIn(page, srv.url, 'e2e_export', PASSWORD);
     await fn(page);
-    assert.deepEqual(problems, []);
-  } catch (e) {
-    const file = join(tmpdir(), `shegong-e2e-exports-${shot}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-    e.message += `\n(screenshot: ${file})`;
-    throw e;
-  }
+    assert.deepEqual(browser.problems, []);
+  });
 }
 
 // The page's export button in format (csv|xlsx): the suggested file name
@@ -112,13 +88,7 @@ function csvLines(path) {
   return readFileSync(path).subarray(3).toString().split('\r\n').filter((l) => l);
 }
 
-test('export the filtered worker list as CSV and XLSX', () => onPage('workers', async (page) => {
-  await page.goto(srv.url + '/#/login');
-  await page.waitForSelector('input[name=login]');
-  await page.fill('input[name=login]', 'e2e_export');
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('[data-test=login-submit]');
-  await page.locator('[data-test=welcome]').waitFor();
+test('export the filtered worker list as CSV and XLSX', () => asBureau('workers', async (page) => {
   await page.goto(srv.url + '/#/workers');
   await page.locator('.el-table__row', { hasText: '林晓' }).waitFor();
   await page.fill('input[name=q]', '陈思远');
@@ -146,7 +116,7 @@ test('export the filtered worker list as CSV and XLSX', () => onPage('workers', 
   assert.ok(all.includes('陈思远') && all.includes('林晓'), all);
 }));
 
-test('export the registration review queue', () => onPage('registrations', async (page) => {
+test('export the registration review queue', () => asBureau('registrations', async (page) => {
   await page.goto(srv.url + '/#/registrations');
   await page.locator('[data-test=queue-table] .el-table__row', { hasText: '林晓' }).waitFor();
   const csv = await exportAs(page, 'csv', 'r.csv');
@@ -156,7 +126,7 @@ test('export the registration review queue', () => onPage('registrations', async
   assert.match(lines[1], /,林晓,441802,first,assistant,.*,pending,/);
 }));
 
-test('export the members of a talent pool', () => onPage('pools', async (page) => {
+test('export the members of a talent pool', () => asBureau('pools', async (page) => {
   await page.goto(srv.url + '/#/pools');
   await page.locator('[data-test=pool-members] .el-table__row', { hasText: '陈思远' }).waitFor();
   const csv = await exportAs(page, 'csv', 'p.csv');
