@@ -1,7 +1,8 @@
 /*
  * api_exports.c: list downloads as XLSX or CSV.
  *
- *   GET /api/v1/exports                 -> {"items":[{"kind","title","columns":[...]}]}
+ *   GET /api/v1/exports                 -> {"items":[{"kind","title","columns":[...]}]},
+ *                                          the kinds the caller's role may export
  *   GET /api/v1/exports/{kind}?format=xlsx|csv[&reveal=1&reason=...]&<list filters>
  *       -> the file, Content-Disposition attachment with a Chinese name
  *   POST /api/v1/exports/{kind}?<the same>  -> 202, a background job
@@ -32,7 +33,6 @@
 #include "../core/banned.h"
 
 #define EXPORT_SYNC_MAX_ROWS 50000
-#define EXPORT_ROLES (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG))
 #define EXPORT_REPLY_MAX (60u << 20)
 
 static int64_t sync_max_rows(void)
@@ -63,6 +63,8 @@ static sg_err exports_list(struct req_ctx *rc)
 	jw_key(jw, "items");
 	jw_arr_begin(jw);
 	for (size_t i = 0; i < n; i++) {
+		if (!export_kind_allowed(&k[i], &rc->actor))
+			continue;
 		jw_obj_begin(jw);
 		jw_kv_str(jw, "kind", k[i].name);
 		jw_kv_str(jw, "title", k[i].title);

@@ -117,6 +117,30 @@ static sg_err upload_append(struct req_ctx *rc)
 	return SG_OK;
 }
 
+static int write_import(const struct import_entry *e, void *arg)
+{
+	struct json_writer *jw = arg;
+
+	jw_obj_begin(jw);
+	jw_kv_int(jw, "id", e->id);
+	jw_kv_str(jw, "state", e->state);
+	jw_kv_str(jw, "kind", e->kind);
+	jw_kv_str(jw, "mode", e->mode);
+	jw_kv_str(jw, "file_name", e->file_name);
+	jw_kv_int(jw, "done", e->done);
+	jw_kv_int(jw, "total", e->total);
+	jw_key(jw, "result");
+	if (e->result)
+		jw_raw(jw, e->result, strlen(e->result));
+	else
+		jw_null(jw);
+	jw_kv_str(jw, "error", e->error);
+	jw_kv_str(jw, "created_at", e->created_at);
+	jw_kv_str(jw, "finished_at", e->finished_at);
+	jw_obj_end(jw);
+	return 0;
+}
+
 static sg_err imports_get(struct req_ctx *rc)
 {
 	struct paging p;
@@ -126,7 +150,7 @@ static sg_err imports_get(struct req_ctx *rc)
 	if (rc_paging(rc, &p) != SG_OK)
 		return rc->er.code;
 	jw = rc_list_begin(rc);
-	if (import_list(rc->db, &rc->actor, p.offset, p.per_page, jw, &total,
+	if (import_list(rc->db, &rc->actor, p.offset, p.per_page, write_import, jw, &total,
 			&rc->er) != SG_OK)
 		return rc->er.code;
 	rc_list_end(rc, total, &p);

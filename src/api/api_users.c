@@ -32,8 +32,7 @@ static sg_err parse_role(struct req_ctx *rc, const char *field, const char *name
 	*out = role_from_name(name);
 	if (*out == ROLE_NONE)
 		return err_field(&rc->er, field, "invalid",
-				 "one of sysadmin, secadmin, auditor, bureau, "
-				 "org, worker, volunteer");
+				 "one of " ROLE_NAMES);
 	return SG_OK;
 }
 
@@ -57,28 +56,16 @@ static sg_err users_get(struct req_ctx *rc)
 {
 	struct user_filter f;
 	struct paging p;
-	const char *role = NULL, *disabled = NULL;
+	const char *q = NULL, *role = NULL, *region = NULL, *disabled = NULL;
 	struct json_writer *jw;
 	int64_t total;
 
-	memset(&f, 0, sizeof(f));
-	f.disabled = -1;
-	if (rc_paging(rc, &p) || rc_query_str(rc, "q", 64, &f.q) ||
+	if (rc_paging(rc, &p) || rc_query_str(rc, "q", 64, &q) ||
 	    rc_query_str(rc, "role", 16, &role) ||
-	    rc_query_str(rc, "region", 12, &f.region) ||
-	    rc_query_str(rc, "disabled", 5, &disabled))
+	    rc_query_str(rc, "region", 12, &region) ||
+	    rc_query_str(rc, "disabled", 5, &disabled) ||
+	    user_filter_parse(&f, q, role, region, disabled, &rc->er) != SG_OK)
 		return rc->er.code;
-	if (role && role[0] && parse_role(rc, "role", role, &f.role) != SG_OK)
-		return rc->er.code;
-	if (disabled && disabled[0]) {
-		if (!strcmp(disabled, "true") || !strcmp(disabled, "1"))
-			f.disabled = 1;
-		else if (!strcmp(disabled, "false") || !strcmp(disabled, "0"))
-			f.disabled = 0;
-		else
-			return err_field(&rc->er, "disabled", "invalid",
-					 "true or false");
-	}
 	jw = rc_list_begin(rc);
 	if (user_list(rc->db, &rc->actor, &f, p.offset, p.per_page, write_item,
 		      jw, &total, &rc->er) != SG_OK)

@@ -58,6 +58,9 @@ struct actor {
 	int64_t session_id;                 /* 0 outside a web session */
 };
 
+/* The API names of the roles a user may have, for messages. */
+#define ROLE_NAMES "sysadmin, secadmin, auditor, bureau, org, worker, volunteer"
+
 /* Stable API name ("sysadmin") of a role; "" for ROLE_NONE. */
 const char *role_name(enum role r);
 /* Role from its API name; ROLE_NONE if unknown (ROLE_SYSTEM never parses). */

@@ -218,7 +218,7 @@ sg_err correction_list(db_t *db, const struct actor *who, const char *state,
 	int rc;
 
 	*total = 0;
-	if (who->role != ROLE_BUREAU)
+	if (who->role != ROLE_BUREAU && who->role != ROLE_SYSTEM)
 		return err_set(er, SG_ERR_FORBIDDEN, "only a bureau reviews corrections");
 	if (state && state[0] && strcmp(state, "pending") != 0 &&
 	    strcmp(state, "approved") != 0 && strcmp(state, "rejected") != 0)

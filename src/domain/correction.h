@@ -52,7 +52,10 @@ sg_err correction_mine(db_t *db, const struct actor *who,
 		       int (*each)(const struct correction *c, void *arg), void *arg,
 		       struct err_report *er);
 
-/* Corrections in a bureau's scope with state ("" all), newest first. */
+/*
+ * Corrections in a bureau's scope (the system actor: all) with state ("" all),
+ * newest first; a bad state is SG_ERR_INVALID field "state".
+ */
 sg_err correction_list(db_t *db, const struct actor *who, const char *state,
 		       int64_t offset, int64_t limit,
 		       int (*each)(const struct correction *c, void *arg), void *arg,

@@ -22,7 +22,7 @@
 #include "audit.h"
 #include "../core/json.h"
 #include "../core/log.h"
-#include "../io/export_job.h" /* job_export */
+#include "../io/export_job.h" /* job_export, EXPORT_ROLES */
 #include "../io/import_job.h" /* job_import */
 #include "../core/banned.h"
 
@@ -44,7 +44,7 @@ struct job_kind {
 static const struct job_kind kinds[] = {
 	{ "audit_verify", job_audit_verify, ROLES_AUDIT_READERS, ROLES_AUDIT_READERS },
 	{ "import", job_import, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG), 0 },
-	{ "export", job_export, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG), 0 },
+	{ "export", job_export, EXPORT_ROLES, 0 },
 };
 
 /* Looked up through these so that the unit test can run its own kinds. */

@@ -273,7 +273,7 @@ static void check_role(const struct actor *who, enum role r, struct err_report *
 {
 	if (r <= ROLE_NONE || r >= ROLE_SYSTEM)
 		err_field(er, "role", "invalid",
-			  "one of sysadmin, secadmin, auditor, bureau, org, worker, volunteer");
+			  "one of " ROLE_NAMES);
 	else if (!may_assign(who, r))
 		err_field(er, "role", "not_allowed", "you may not give the role %s",
 			  role_name(r));
@@ -317,6 +317,27 @@ static void like_pattern(struct buf *b, const char *q)
 		buf_addch(b, c);
 	}
 	buf_addch(b, '%');
+}
+
+sg_err user_filter_parse(struct user_filter *f, const char *q, const char *role,
+			 const char *region, const char *disabled, struct err_report *er)
+{
+	memset(f, 0, sizeof(*f));
+	f->q = q;
+	f->region = region;
+	f->disabled = -1;
+	if (role && role[0] && (f->role = role_from_name(role)) == ROLE_NONE)
+		return err_field(er, "role", "invalid",
+				 "one of " ROLE_NAMES);
+	if (disabled && disabled[0]) {
+		if (!strcmp(disabled, "true") || !strcmp(disabled, "1"))
+			f->disabled = 1;
+		else if (!strcmp(disabled, "false") || !strcmp(disabled, "0"))
+			f->disabled = 0;
+		else
+			return err_field(er, "disabled", "invalid", "true or false");
+	}
+	return SG_OK;
 }
 
 sg_err user_list(db_t *db, const struct actor *who, const struct user_filter *f,

@@ -90,6 +90,14 @@ struct user_filter {
 };
 
 /*
+ * Fill f from the list's query parameters (each NULL or "" = any): q and
+ * region as given, role by its API name, disabled "true"/"1" or
+ * "false"/"0". A bad role or disabled is SG_ERR_INVALID naming it.
+ */
+sg_err user_filter_parse(struct user_filter *f, const char *q, const char *role,
+			 const char *region, const char *disabled, struct err_report *er);
+
+/*
  * The accounts who may manage that match f, by id, skipping offset and
  * handing at most limit to each(u, arg) (non-zero stops); *total counts
  * every match. Roles other than managers: SG_ERR_FORBIDDEN. A malformed

@@ -16,12 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "../core/buf.h"
 #include "../core/json.h"
 #include "../core/secret.h"
 #include "../core/utf8.h"
 #include "../core/util.h"
 #include "../domain/audit.h"
+#include "../domain/correction.h"
 #include "../domain/coverage.h"
 #include "../domain/idcard.h"
 #include "../domain/org.h"
@@ -29,7 +32,9 @@
 #include "../domain/post.h"
 #include "../domain/registration.h"
 #include "../domain/station.h"
+#include "../domain/user.h"
 #include "../domain/worker.h"
+#include "import_job.h"
 #include "../core/banned.h"
 
 /* ---- lists read through an each() callback --------------------------------------- */
@@ -656,17 +661,236 @@ static sg_err pool_members_run(db_t *db, const struct actor *who, export_param_f
 			 &c, &total, rows);
 }
 
+/* ---- the audit log ------------------------------------------------------------ */
+
+static const struct sheetw_column audit_cols[] = {
+	{ "id", "编号", 0 },
+	{ "ts", "时间", 0 },
+	{ "user_login", "用户", 0 },
+	{ "ip", "IP 地址", 0 },
+	{ "action", "操作", 0 },
+	{ "object_type", "对象类型", 0 },
+	{ "object_id", "对象编号", 0 },
+	{ "outcome", "结果", 0 },
+	{ "details", "详情", 0 },
+};
+#define NACOLS (sizeof(audit_cols) / sizeof(audit_cols[0]))
+
+static const char *const audit_params[] = { "action", "user", "outcome", "from", "to", NULL };
+
+static int audit_row(const struct audit_record *r, void *arg)
+{
+	char id[24];
+
+	format_id(id, r->id);
+	const char *cells[NACOLS] = {
+		id, r->ts, r->login, r->ip, r->action, r->object_type, r->object_id,
+		r->outcome, r->details,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err audit_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	struct audit_filter f = {
+		param(ctx, "action"), param(ctx, "user"), param(ctx, "outcome"),
+		param(ctx, "from"), param(ctx, "to"),
+	};
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t total = 0;
+
+	(void)reveal;
+	return each_done(audit_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? audit_row : NULL,
+				    &c, &total, er),
+			 &c, &total, rows);
+}
+
+/* ---- user accounts -------------------------------------------------------------- */
+
+static const struct sheetw_column user_cols[] = {
+	{ "id", "编号", 0 },
+	{ "login", "登录名", 0 },
+	{ "display_name", "姓名", 0 },
+	{ "role", "角色", 0 },
+	{ "region_code", "行政区划代码", 0 },
+	{ "region_name", "所在地区", 0 },
+	{ "disabled", "已停用", 0 },
+	{ "totp_enabled", "已启用双因素认证", 0 },
+	{ "must_change_password", "须修改密码", 0 },
+	{ "created_at", "创建时间", 0 },
+	{ "last_login_at", "最近登录时间", 0 },
+};
+#define NUCOLS (sizeof(user_cols) / sizeof(user_cols[0]))
+
+static const char *const user_params[] = { "q", "role", "region", "disabled", NULL };
+
+static int user_row(const struct user *u, void *arg)
+{
+	char id[24];
+
+	format_id(id, u->id);
+	const char *cells[NUCOLS] = {
+		id, u->login, u->display_name, role_name(u->role), u->region_code,
+		u->region_name, yes_no(u->disabled), yes_no(u->totp_enabled),
+		yes_no(u->must_change_password), u->created_at, u->last_login_at,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err users_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	struct user_filter f;
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t total = 0;
+
+	(void)reveal;
+	if (user_filter_parse(&f, param(ctx, "q"), param(ctx, "role"), param(ctx, "region"),
+			      param(ctx, "disabled"), er) != SG_OK)
+		return er->code;
+	return each_done(user_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? user_row : NULL,
+				   &c, &total, er),
+			 &c, &total, rows);
+}
+
+/* ---- corrections workers asked for ------------------------------------------------- */
+
+static const struct sheetw_column correction_cols[] = {
+	{ "id", "编号", 0 },
+	{ "worker_id", "社工编号", 0 },
+	{ "worker_name", "姓名", 0 },
+	{ "field", "更正项目", 0 },
+	{ "new_value", "更正为", 0 },
+	{ "reason", "申请理由", 0 },
+	{ "state", "状态", 0 },
+	{ "decision_reason", "处理意见", 0 },
+	{ "created_at", "申请时间", 0 },
+	{ "decided_at", "处理时间", 0 },
+};
+#define NCCOLS (sizeof(correction_cols) / sizeof(correction_cols[0]))
+
+static const char *const correction_params[] = { "state", NULL };
+
+static int correction_row(const struct correction *r, void *arg)
+{
+	char id[24], worker_id[24];
+
+	format_id(id, r->id);
+	format_id(worker_id, r->worker_id);
+	const char *cells[NCCOLS] = {
+		id, worker_id, r->worker_name, r->field, r->new_value, r->reason, r->state,
+		r->decision_reason, r->created_at, r->decided_at,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err corrections_run(db_t *db, const struct actor *who, export_param_fn param,
+			      void *ctx, int reveal, struct sheetw *w, int64_t *rows,
+			      struct err_report *er)
+{
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t total = 0;
+
+	(void)reveal;
+	return each_done(correction_list(db, who, param(ctx, "state"), 0, w ? INT64_MAX : 0,
+					 w ? correction_row : NULL, &c, &total, er),
+			 &c, &total, rows);
+}
+
+/* ---- the caller's imports ----------------------------------------------------- */
+
+static const struct sheetw_column import_cols[] = {
+	{ "id", "任务编号", 0 },
+	{ "user_login", "提交用户", 0 },
+	{ "kind", "导入类型", 0 },
+	{ "file_name", "文件名", 0 },
+	{ "mode", "导入模式", 0 },
+	{ "state", "状态", 0 },
+	{ "total", "总行数", 0 },
+	{ "inserted", "新增", 0 },
+	{ "updated", "更新", 0 },
+	{ "unchanged", "未变", 0 },
+	{ "rejected", "拒绝", 0 },
+	{ "error", "错误", 0 },
+	{ "created_at", "提交时间", 0 },
+	{ "finished_at", "完成时间", 0 },
+};
+#define NICOLS (sizeof(import_cols) / sizeof(import_cols[0]))
+
+static const char *const import_params[] = { NULL };
+
+/* A count of the import's result object, "" while it has none. */
+static void result_count(json_t *result, const char *key, char out[24])
+{
+	json_t *v = json_object_get(result, key);
+
+	if (json_is_integer(v))
+		snprintf(out, 24, "%lld", (long long)json_integer_value(v));
+	else
+		out[0] = '\0';
+}
+
+static int import_row(const struct import_entry *e, void *arg)
+{
+	json_t *result = e->result ? json_loads(e->result, 0, NULL) : NULL;
+	char id[24], total[24], inserted[24], updated[24], unchanged[24], rejected[24];
+
+	format_id(id, e->id);
+	snprintf(total, sizeof(total), "%lld", (long long)e->total);
+	result_count(result, "inserted", inserted);
+	result_count(result, "updated", updated);
+	result_count(result, "unchanged", unchanged);
+	result_count(result, "rejected", rejected);
+	json_decref(result);
+	const char *cells[NICOLS] = {
+		id, e->login, e->kind, e->file_name, e->mode, e->state, total, inserted, updated,
+		unchanged, rejected, e->error, e->created_at, e->finished_at,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err imports_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			  int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t total = 0;
+
+	(void)param;
+	(void)ctx;
+	(void)reveal;
+	return each_done(import_list(db, who, 0, w ? INT64_MAX : 0, w ? import_row : NULL, &c,
+				     &total, er),
+			 &c, &total, rows);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
+/* The system actor (CLI, its jobs) reads every list. */
+#define READERS_REGISTRY (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) | ROLE_BIT(ROLE_SYSTEM))
+#define READERS_AUDIT (ROLES_AUDIT_READERS | ROLE_BIT(ROLE_SYSTEM))
+#define READERS_USERS (ROLES_USER_MANAGERS | ROLE_BIT(ROLE_SYSTEM))
+#define READERS_CORRECTIONS (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_SYSTEM))
+
 static const struct export_kind kinds[] = {
-	{ "workers", "社工名单", worker_cols, NWCOLS, worker_params, workers_run },
-	{ "orgs", "社会工作服务机构", org_cols, NOCOLS, org_params, orgs_run },
-	{ "stations", "社工站点", station_cols, NSCOLS, station_params, stations_run },
-	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, posts_run },
-	{ "coverage_gaps", "未覆盖区划", gap_cols, NGCOLS, gap_params, gaps_run },
+	{ "workers", "社工名单", worker_cols, NWCOLS, worker_params, READERS_REGISTRY,
+	  workers_run },
+	{ "orgs", "社会工作服务机构", org_cols, NOCOLS, org_params, READERS_REGISTRY, orgs_run },
+	{ "stations", "社工站点", station_cols, NSCOLS, station_params, READERS_REGISTRY,
+	  stations_run },
+	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, READERS_REGISTRY, posts_run },
+	{ "coverage_gaps", "未覆盖区划", gap_cols, NGCOLS, gap_params, READERS_REGISTRY,
+	  gaps_run },
 	{ "registrations", "社工登记台账", registration_cols, NRCOLS, registration_params,
-	  registrations_run },
-	{ "pool_members", "人才库成员", pool_cols, NLCOLS, pool_params, pool_members_run },
+	  READERS_REGISTRY, registrations_run },
+	{ "pool_members", "人才库成员", pool_cols, NLCOLS, pool_params, READERS_REGISTRY,
+	  pool_members_run },
+	{ "audit", "审计日志", audit_cols, NACOLS, audit_params, READERS_AUDIT, audit_run },
+	{ "users", "用户账号", user_cols, NUCOLS, user_params, READERS_USERS, users_run },
+	{ "corrections", "信息更正申请", correction_cols, NCCOLS, correction_params,
+	  READERS_CORRECTIONS, corrections_run },
+	{ "imports", "导入记录", import_cols, NICOLS, import_params, READERS_REGISTRY,
+	  imports_run },
 };
 
 const struct export_kind *export_kinds(size_t *n)
@@ -681,6 +905,11 @@ const struct export_kind *export_kind_find(const char *name)
 		if (strcmp(kinds[i].name, name) == 0)
 			return &kinds[i];
 	return NULL;
+}
+
+int export_kind_allowed(const struct export_kind *kind, const struct actor *who)
+{
+	return role_in(who->role, kind->roles);
 }
 
 /* ---- running ------------------------------------------------------------- */
@@ -736,6 +965,8 @@ sg_err export_run(db_t *db, const struct actor *who, const struct export_kind *k
 	int64_t count = 0;
 	sg_err rv;
 	*rows = 0;
+	if (!export_kind_allowed(kind, who))
+		return actor_forbidden(who, kind->roles, kind->title, er);
 	if (opts->format != SHEETW_CSV && opts->format != SHEETW_XLSX)
 		return err_field(er, "format", "invalid", "format is xlsx or csv");
 	if (opts->reveal) {

@@ -18,6 +18,11 @@
  * {"kind","format","rows","filter":{name:value...},"reveal":bool}. If the
  * audit write fails, the file is removed and the export fails.
  *
+ * Who may export a kind is who may read its list (kind->roles): the
+ * registry lists are the bureau's and the organisation's, the audit log
+ * the security and audit administrators', the accounts their managers'.
+ * The list function then applies its own scope, as for a page of it.
+ *
  * Failures: SG_ERR_NOT_FOUND unknown kind; SG_ERR_INVALID bad filter
  * (naming the parameter) or format; SG_ERR_FORBIDDEN role; SG_ERR_TOO_LARGE
  * more rows than opts->max_rows; SG_ERR_IO / SG_ERR_DB / SG_ERR_NOMEM.
@@ -33,6 +38,13 @@
 #include "../domain/actor.h"
 #include "sheetw.h"
 
+/*
+ * Every role that may export some kind: the gate of the export routes and
+ * of the export job; export_run() then checks the kind's own roles.
+ */
+#define EXPORT_ROLES (ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) | ROLES_AUDIT_READERS | \
+		      ROLES_USER_MANAGERS)
+
 /* Look up a filter parameter by name; NULL or "" = not given. */
 typedef const char *(*export_param_fn)(void *ctx, const char *name);
 
@@ -42,6 +54,8 @@ struct export_kind {
 	const struct sheetw_column *cols;
 	size_t ncols;
 	const char *const *params; /* filter parameter names, NULL-terminated */
+	unsigned roles;         /* ROLE_BIT()s that may export it: the list's readers
+				   and ROLE_SYSTEM (the CLI) */
 	/* Count the rows (for the size check) or, when w != NULL, write them. */
 	sg_err (*run)(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
 		      int reveal, struct sheetw *w, int64_t *rows, struct err_report *er);
@@ -51,6 +65,8 @@ struct export_kind {
 const struct export_kind *export_kind_find(const char *name);
 /* All kinds; *n set to their count. */
 const struct export_kind *export_kinds(size_t *n);
+/* 1 if who's role is among kind->roles. */
+int export_kind_allowed(const struct export_kind *kind, const struct actor *who);
 
 struct export_options {
 	enum sheetw_format format;

@@ -38,6 +38,8 @@ sg_err export_submit(db_t *db, const struct actor *who,
 	sg_err code;
 
 	*job_id = 0;
+	if (!export_kind_allowed(kind, who))
+		return actor_forbidden(who, kind->roles, kind->title, er);
 	jw_init(&jw, &params);
 	jw_obj_begin(&jw);
 	jw_kv_str(&jw, "kind", kind->name);

@@ -594,51 +594,49 @@ out:
 	return code;
 }
 
-sg_err import_list(db_t *db, const struct actor *who, int64_t offset,
-		   int64_t limit, struct json_writer *jw, int64_t *total,
-		   struct err_report *er)
+sg_err import_list(db_t *db, const struct actor *who, int64_t offset, int64_t limit,
+		   int (*each)(const struct import_entry *e, void *arg), void *arg,
+		   int64_t *total, struct err_report *er)
 {
+	/* ?2: the system actor (CLI) lists every account's imports */
 	db_stmt_t *st = db_prepare(db, "SELECT count(*) FROM jobs WHERE kind = 'import'"
-				       " AND user_id = ?");
-	int rc;
+				       " AND (?2 OR user_id = ?1)");
+	int all = who->role == ROLE_SYSTEM, rc, stop = 0;
 
 	*total = 0;
 	if (!st)
 		return db_fail(db, DB_ERR, er);
 	db_bind_int(st, 1, who->user_id);
+	db_bind_int(st, 2, all);
 	if ((rc = db_step(st)) == DB_ROW)
 		*total = db_col_int(st, 0);
 	db_done(st);
 	if (rc < 0)
 		return db_fail(db, rc, er);
-	st = db_prepare(db, "SELECT id, state, params, done, total, result, error, created_at,"
-			    " finished_at FROM jobs WHERE kind = 'import' AND user_id = ?"
-			    " ORDER BY id DESC LIMIT ? OFFSET ?");
+	st = db_prepare(db, "SELECT j.id, j.state, j.params, j.done, j.total, j.result, j.error,"
+			    " j.created_at, j.finished_at, u.login FROM jobs j"
+			    " LEFT JOIN users u ON u.id = j.user_id"
+			    " WHERE j.kind = 'import' AND (?2 OR j.user_id = ?1)"
+			    " ORDER BY j.id DESC LIMIT ?3 OFFSET ?4");
 	if (!st)
 		return db_fail(db, DB_ERR, er);
 	db_bind_int(st, 1, who->user_id);
-	db_bind_int(st, 2, limit);
-	db_bind_int(st, 3, offset);
-	while ((rc = db_step(st)) == DB_ROW) {
+	db_bind_int(st, 2, all);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, offset);
+	while (!stop && (rc = db_step(st)) == DB_ROW) {
 		json_t *params = json_loads(db_col_text(st, 2), 0, NULL);
+		struct import_entry e = {
+			db_col_int(st, 0), db_col_text(st, 1), opt_str(params, "kind"),
+			opt_str(params, "mode"), opt_str(params, "file_name"),
+			db_col_int(st, 3), db_col_int(st, 4),
+			db_col_is_null(st, 5) ? NULL : db_col_text(st, 5),
+			db_col_is_null(st, 6) ? NULL : db_col_text(st, 6),
+			db_col_text(st, 7), db_col_is_null(st, 8) ? NULL : db_col_text(st, 8),
+			db_col_is_null(st, 9) ? "system" : db_col_text(st, 9),
+		};
 
-		jw_obj_begin(jw);
-		jw_kv_int(jw, "id", db_col_int(st, 0));
-		jw_kv_str(jw, "state", db_col_text(st, 1));
-		jw_kv_str(jw, "kind", opt_str(params, "kind"));
-		jw_kv_str(jw, "mode", opt_str(params, "mode"));
-		jw_kv_str(jw, "file_name", opt_str(params, "file_name"));
-		jw_kv_int(jw, "done", db_col_int(st, 3));
-		jw_kv_int(jw, "total", db_col_int(st, 4));
-		jw_key(jw, "result");
-		if (db_col_is_null(st, 5))
-			jw_null(jw);
-		else
-			jw_raw(jw, db_col_text(st, 5), db_col_len(st, 5));
-		jw_kv_str(jw, "error", db_col_is_null(st, 6) ? NULL : db_col_text(st, 6));
-		jw_kv_str(jw, "created_at", db_col_text(st, 7));
-		jw_kv_str(jw, "finished_at", db_col_is_null(st, 8) ? NULL : db_col_text(st, 8));
-		jw_obj_end(jw);
+		stop = each(&e, arg);
 		json_decref(params);
 	}
 	db_done(st);

@@ -12,7 +12,8 @@
  * upload behind; the job is marked failed at the next start).
  *
  * Visibility: a report or a list entry is the submitter's own (jobs_get()
- * rules); anyone else gets SG_ERR_NOT_FOUND.
+ * rules); anyone else gets SG_ERR_NOT_FOUND. The system actor (CLI)
+ * lists everyone's imports.
  */
 #ifndef SG_IMPORT_JOB_H
 #define SG_IMPORT_JOB_H
@@ -99,13 +100,26 @@ int import_sweep_files(db_t *db, const char *db_path);
 sg_err import_template_bytes(const char *kind, const char *format, const char *db_path,
 			     struct buf *out, struct err_report *er);
 
+/* One import as import_list() hands it out; valid during the callback. */
+struct import_entry {
+	int64_t id;
+	const char *state;       /* jobs.h states: queued, running, succeeded, failed */
+	const char *kind, *mode, *file_name; /* NULL if the params lack them */
+	int64_t done, total;     /* rows */
+	const char *result;      /* import_result_json() object text, or NULL */
+	const char *error;       /* or NULL */
+	const char *created_at;
+	const char *finished_at; /* or NULL */
+	const char *login;       /* the submitter's; "system" for none */
+};
+
 /*
- * who's own imports, newest first, each written as {id, state, kind,
- * mode, file_name, done, total, result (object or null), error,
- * created_at, finished_at}; *total counts them all.
+ * who's own imports (the system actor: everyone's), newest first, skipping
+ * offset and handing at most limit to each(e, arg) (non-zero stops);
+ * *total counts them all.
  */
-sg_err import_list(db_t *db, const struct actor *who, int64_t offset,
-		   int64_t limit, struct json_writer *jw, int64_t *total,
-		   struct err_report *er);
+sg_err import_list(db_t *db, const struct actor *who, int64_t offset, int64_t limit,
+		   int (*each)(const struct import_entry *e, void *arg), void *arg,
+		   int64_t *total, struct err_report *er);
 
 #endif

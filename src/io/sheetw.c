@@ -19,6 +19,7 @@
 #include "../core/banned.h"
 
 #define MAX_WIDTH 60.0
+#define XLSX_CELL_MAX_CHARS 32767 /* Excel's limit; libxlsxwriter refuses longer */
 
 struct sheetw {
 	enum sheetw_format f;
@@ -33,7 +34,7 @@ struct sheetw {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
 	lxw_format *bold, *note, *date;
-	struct buf tmp, line;
+	struct buf tmp, line, cut;
 };
 
 const char *sheetw_escape(const char *s, struct buf *tmp)
@@ -68,6 +69,32 @@ static double text_width(const char *s)
 	return w;
 }
 
+/*
+ * The XLSX text of cell c: escaped, and cut to Excel's cell limit with a
+ * closing "…" (a long audit record's details), where libxlsxwriter would
+ * otherwise refuse the cell and with it the whole file.
+ */
+static const char *xlsx_text(struct sheetw *w, const char *c)
+{
+	const char *s = sheetw_escape(c, &w->tmp);
+	size_t chars = 0, keep = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;
+		if (++chars == XLSX_CELL_MAX_CHARS)
+			keep = (size_t)((const char *)p - s);
+		else if (chars > XLSX_CELL_MAX_CHARS)
+			break;
+	}
+	if (chars <= XLSX_CELL_MAX_CHARS)
+		return s;
+	buf_reset(&w->cut);
+	buf_add(&w->cut, s, keep);
+	buf_addstr(&w->cut, "…");
+	return w->cut.err ? "" : buf_cstr(&w->cut);
+}
+
 sg_err sheetw_open(struct sheetw **out, enum sheetw_format f, const char *path,
 		   const char *sheet_name, struct err_report *er)
 {
@@ -78,6 +105,7 @@ sg_err sheetw_open(struct sheetw **out, enum sheetw_format f, const char *path,
 	w->f = f;
 	buf_init(&w->tmp, 1 << 20);
 	buf_init(&w->line, 64u << 20);
+	buf_init(&w->cut, 1u << 18);
 	w->path = strdup(path);
 	if (!w->path) {
 		free(w);
@@ -233,7 +261,7 @@ sg_err sheetw_row(struct sheetw *w, const char *const *cells)
 			e = worksheet_write_datetime(w->ws, w->xrow, (lxw_col_t)i, &d, w->date);
 		else
 			e = worksheet_write_string(w->ws, w->xrow, (lxw_col_t)i,
-						   sheetw_escape(c, &w->tmp), NULL);
+						   xlsx_text(w, c), NULL);
 		if (e != LXW_NO_ERROR)
 			return SG_ERR_IO;
 	}
@@ -252,6 +280,7 @@ static void release(struct sheetw *w)
 	free(w->path);
 	buf_release(&w->tmp);
 	buf_release(&w->line);
+	buf_release(&w->cut);
 	free(w);
 }
 

@@ -10,7 +10,8 @@
  *   - XLSX (libxlsxwriter, constant-memory mode so a million rows stay
  *     flat): bold header row frozen in place, column widths from the
  *     header and the content (CJK characters count double), optional notes
- *     row under the header (templates), date columns as real date cells.
+ *     row under the header (templates), date columns as real date cells,
+ *     text over Excel's 32,767 characters a cell cut to that with "…".
  * Cells that start with = + - @ TAB or CR get a leading apostrophe
  * (sheetw_escape), so a spreadsheet program never runs them as formulas:
  * the same function for both formats.

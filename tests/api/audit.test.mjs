@@ -60,15 +60,6 @@ async function allRecords(c, query = '') {
   }
 }
 
-async function waitJob(c, id) {
-  for (let i = 0; i < 200; i++) {
-    const r = await c.get(`/api/v1/jobs/${id}`);
-    assert.equal(r.status, 200, r.text);
-    if (r.json.state === 'succeeded' || r.json.state === 'failed') return r.json;
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
 
 before(async () => {
   srv = await startServer({ regions: 'fixture' });
@@ -209,7 +200,7 @@ test('verification runs as a job that its submitter and the auditors can poll', 
   assert.ok(['queued', 'running', 'succeeded'].includes(r.json.state));
   assert.ok(Number.isInteger(r.json.id));
 
-  const job = await waitJob(sec2, r.json.id);
+  const job = await sec2.waitJob(r.json.id);
   assert.equal(job.state, 'succeeded', JSON.stringify(job));
   assert.equal(job.result.ok, true);
   assert.ok(job.result.records > 5);
@@ -297,7 +288,7 @@ test('tampering with the file while stopped is named by the job and the CLI', as
   const sec = await as('sec1');
   const r = await sec.post('/api/v1/audit/verify');
   assert.equal(r.status, 202, r.text);
-  const job = await waitJob(sec, r.json.id);
+  const job = await sec.waitJob(r.json.id);
   assert.equal(job.state, 'succeeded', JSON.stringify(job));
   assert.equal(job.result.ok, false);
   assert.equal(job.result.bad_id, 3);

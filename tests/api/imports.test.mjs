@@ -41,20 +41,11 @@ async function upload(c, kind, file, mode = 'strict', extra = {}) {
   return r;
 }
 
-async function waitJob(c, id) {
-  for (let i = 0; i < 200; i++) {
-    const r = await c.get(`/api/v1/jobs/${id}`);
-    assert.equal(r.status, 200, r.text);
-    if (r.json.state === 'succeeded' || r.json.state === 'failed') return r.json;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('job did not finish');
-}
 
 async function run(c, kind, file, mode, extra) {
   const r = await upload(c, kind, file, mode, extra);
   assert.equal(r.status, 202, r.text);
-  const job = await waitJob(c, r.json.id);
+  const job = await c.waitJob(r.json.id);
   assert.equal(job.state, 'succeeded', JSON.stringify(job));
   return { id: r.json.id, result: job.result };
 }
@@ -113,7 +104,7 @@ test('unknown, missing and repeated columns are refused before a row is stored',
     ['workers_missing_column.csv', /身份证号/]]) {
     const r = await upload(root, 'workers', file);
     assert.equal(r.status, 202, r.text);
-    const job = await waitJob(root, r.json.id);
+    const job = await root.waitJob(r.json.id);
     assert.equal(job.state, 'failed');
     assert.match(job.error, re);
   }
@@ -202,7 +193,7 @@ test('UTF-8 BOM, CRLF and a quoted field over two lines: row numbers are the fil
 
 test('XLSX: the sheet by name, Excel dates and numbers, an ID number Excel cut short', async () => {
   const first = await upload(root, 'workers', 'workers.xlsx', 'strict');
-  const job = await waitJob(root, first.json.id);
+  const job = await root.waitJob(first.json.id);
   // the first sheet is the notes sheet: its header is not a worker column
   assert.equal(job.state, 'failed');
   assert.match(job.error, /填表说明/);
@@ -401,7 +392,7 @@ test('a file larger than one request goes in pieces, in order, resumable; bodies
   assert.equal((await bare.post(`/api/v1/imports/uploads/${token}`, { offset: csv.length, content_base64: 'AAAA' })).status, 403);
   r = await root.post('/api/v1/imports', { kind: 'population', mode: 'skip-invalid', upload: token, file_name: 'big.csv' });
   assert.equal(r.status, 202, r.text);
-  const job = await waitJob(root, r.json.id);
+  const job = await root.waitJob(r.json.id);
   assert.equal(job.state, 'succeeded', JSON.stringify(job));
   assert.equal(job.result.rows, rows);
   // either content or an upload, not both, not neither

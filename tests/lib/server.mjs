@@ -81,6 +81,17 @@ export class Client {
   put(path, body = {}, h) { return this.request('PUT', path, body, h); }
   del(path, h) { return this.request('DELETE', path, undefined, h); }
 
+  // Poll GET /jobs/{id} until the job has succeeded or failed; its JSON.
+  async waitJob(id, tries = 400) {
+    for (let i = 0; i < tries; i++) {
+      const r = await this.get(`/api/v1/jobs/${id}`);
+      if (r.status !== 200) throw new Error(`GET /jobs/${id}: ${r.status} ${r.text}`);
+      if (r.json.state === 'succeeded' || r.json.state === 'failed') return r.json;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error(`job ${id} did not finish`);
+  }
+
   async login(login, password, totp) {
     const body = { login, password };
     if (totp !== undefined) body.totp = totp;
@@ -128,6 +139,13 @@ export async function startServer({ regions = 'fixture', threads = 2, serveArgs 
     proc: null, url: null, port: null, log: '',
     cli: (args, opts) => runCli(dbPath, args, opts),
     client: () => new Client(srv.url),
+    // `shegong user add` with a password of our choosing; throws on failure
+    addUser(login, role, region, password) {
+      const args = ['user', 'add', login, '--role', role, '--password-stdin'];
+      if (region) args.push('--region', region);
+      const r = srv.cli(args, { stdin: password + '\n' });
+      if (r.code !== 0) throw new Error(`user add ${login} failed: ${r.stderr}`);
+    },
     async loginAs(login, password, totp) {
       const c = srv.client();
       const r = await c.login(login, password, totp);

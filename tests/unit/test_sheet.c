@@ -508,6 +508,54 @@ static void writer_round_trip(void **st)
 	}
 }
 
+/* A cell over Excel's 32,767 characters is cut with "…" instead of failing the file. */
+static void writer_long_cell(void **st)
+{
+	(void)st;
+	static const struct sheetw_column cols[] = { { "details", "详情", 0 }, { "ok", "ok", 0 } };
+	struct buf long_text = BUF_INIT(1 << 20), at_limit = BUF_INIT(1 << 20);
+	struct buf want = BUF_INIT(1 << 20);
+	char path[] = "/tmp/test_sheetw_XXXXXX";
+	struct err_report er = ERR_REPORT_INIT;
+	struct sheetw *w = NULL;
+	struct sheet_options o = SHEET_OPTIONS_INIT;
+	struct sheet *s = NULL;
+	const struct sheet_row *r;
+	int fd = mkstemp(path);
+	size_t n;
+
+	assert_true(fd >= 0);
+	close(fd);
+	for (int i = 0; i < 40000; i++)
+		buf_addstr(&long_text, "张");
+	for (int i = 0; i < 32767; i++)
+		buf_addch(&at_limit, 'a');
+	for (int i = 0; i < 32766; i++)
+		buf_addstr(&want, "张");
+	buf_addstr(&want, "…");
+	const char *row[] = { buf_cstr(&long_text), buf_cstr(&at_limit) };
+	assert_int_equal(sheetw_open(&w, SHEETW_XLSX, path, "审计", &er), SG_OK);
+	assert_int_equal(sheetw_begin(w, cols, 2, NULL, 0), SG_OK);
+	assert_int_equal(sheetw_row(w, row), SG_OK);
+	assert_int_equal(sheetw_finish(w, &er), SG_OK);
+
+	char *d = slurp(path, &n);
+	o.limits.max_cell_bytes = 1 << 20;
+	assert_int_equal(sheet_open_mem(&s, d, n, &o, &er), SG_OK);
+	assert_int_equal(sheet_next(s, &r, &er), SG_OK); /* the header */
+	assert_int_equal(sheet_next(s, &r, &er), SG_OK);
+	assert_non_null(r);
+	assert_int_equal(r->ncells, 2);
+	assert_string_equal(r->cells[0].ptr, buf_cstr(&want));
+	assert_string_equal(r->cells[1].ptr, buf_cstr(&at_limit));
+	sheet_close(s);
+	free(d);
+	unlink(path);
+	buf_release(&long_text);
+	buf_release(&at_limit);
+	buf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +571,7 @@ int main(void)
 		cmocka_unit_test(xlsx_hostile),
 		cmocka_unit_test(escape),
 		cmocka_unit_test(writer_round_trip),
+		cmocka_unit_test(writer_long_cell),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
