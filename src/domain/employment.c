@@ -14,6 +14,7 @@
 
 #include "employment.h"
 #include "audit.h"
+#include "region.h"
 #include "../core/input.h"
 #include "../core/util.h"
 #include "../core/banned.h"
@@ -141,6 +142,82 @@ sg_err employment_list(db_t *db, const struct actor *who, int64_t worker_id,
 	while ((rc = db_step(st)) == DB_ROW) {
 		read_employment(st, &e);
 		if (each(&e, arg))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
+}
+
+/* ?1..?2 the region range, ?3 a worker or 0, ?4 current 1 / ended 0 / either NULL */
+#define LEDGER_FROM " FROM employments e JOIN workers w ON w.id = e.worker_id" \
+	" LEFT JOIN orgs o ON o.id = e.org_id" \
+	" WHERE w.region_code >= ?1 AND w.region_code < ?2" \
+	" AND (?3 = 0 OR e.worker_id = ?3) AND (?4 IS NULL OR (e.ended_on IS NULL) = ?4)"
+
+static db_stmt_t *ledger_prepare(db_t *db, const char *sql, const char *lo, const char *hi,
+				 const struct employment_filter *f, int current)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+
+	if (st) {
+		db_bind_text(st, 1, lo, -1);
+		db_bind_text(st, 2, hi, -1);
+		db_bind_int(st, 3, f->worker_id);
+		if (current >= 0)
+			db_bind_int(st, 4, current);
+	}
+	return st;
+}
+
+sg_err employment_ledger(db_t *db, const struct actor *who, const struct employment_filter *f,
+			 int64_t offset, int64_t limit,
+			 int (*each)(const struct employment_entry *entry, void *arg), void *arg,
+			 int64_t *total, struct err_report *er)
+{
+	char lo[ACTOR_REGION_MAX], hi[ACTOR_REGION_MAX];
+	int current = -1, rc;
+	struct employment e;
+	db_stmt_t *st;
+
+	*total = 0;
+	if (!role_in(who->role, ROLE_BIT(ROLE_BUREAU) | ROLE_BIT(ROLE_ORG) | ROLE_BIT(ROLE_SYSTEM)))
+		return err_set(er, SG_ERR_FORBIDDEN, "your role may not see worker records");
+	if (f->region && f->region[0]) {
+		if (region_check_ref(db, who, "region", f->region, er) != SG_OK)
+			return er->code;
+		region_prefix_range(f->region, lo, hi);
+	} else {
+		region_prefix_range(who->region_code, lo, hi);
+	}
+	if (f->current && f->current[0]) {
+		if (!strcmp(f->current, "true"))
+			current = 1;
+		else if (!strcmp(f->current, "false"))
+			current = 0;
+		else
+			return err_field(er, "current", "invalid", "true or false");
+	}
+	if (!(st = ledger_prepare(db, "SELECT count(*)" LEDGER_FROM, lo, hi, f, current)))
+		return db_fail(db, DB_ERR, er);
+	if ((rc = db_step(st)) == DB_ROW)
+		*total = db_col_int(st, 0);
+	db_done(st);
+	if (rc != DB_ROW)
+		return db_fail(db, rc < 0 ? rc : DB_ERR, er);
+	st = ledger_prepare(db, "SELECT e.id, e.worker_id, e.org_id, e.org_name, e.post, e.field,"
+			    " e.started_on, e.ended_on, e.created_at, e.updated_at, w.name,"
+			    " w.id_masked, w.region_code, o.credit_code" LEDGER_FROM
+			    " ORDER BY e.worker_id, e.started_on DESC, e.id DESC LIMIT ?5 OFFSET ?6",
+			    lo, hi, f, current);
+	if (!st)
+		return db_fail(db, DB_ERR, er);
+	db_bind_int(st, 5, limit);
+	db_bind_int(st, 6, offset);
+	while ((rc = db_step(st)) == DB_ROW) {
+		read_employment(st, &e);
+		struct employment_entry entry = { &e, nz(st, 10), nz(st, 11), nz(st, 12), nz(st, 13) };
+
+		if (each(&entry, arg))
 			break;
 	}
 	db_done(st);

@@ -61,6 +61,35 @@ sg_err employment_list(db_t *db, const struct actor *who, int64_t worker_id,
 		       int (*each)(const struct employment *e, void *arg), void *arg,
 		       struct err_report *er);
 
+/* Filters of employment_ledger(); NULL, "" or 0 means no filter. */
+struct employment_filter {
+	const char *region;  /* the workers of this region's subtree (in scope) */
+	int64_t worker_id;   /* one worker's history */
+	const char *current; /* "true": current employments only; "false": ended only */
+};
+
+/* One line of the ledger: the employment and its worker; valid during the callback. */
+struct employment_entry {
+	const struct employment *e;
+	const char *worker_name;
+	const char *id_masked;       /* the worker's ID number, masked */
+	const char *region_code;     /* the worker's */
+	const char *org_credit_code; /* "" without a registered organisation */
+};
+
+/*
+ * The service history ledger (服务履历台账): employments of the workers in
+ * who's scope matching f, by worker then latest start first, skipping
+ * offset and handing at most limit to each(entry, arg) (non-zero stops);
+ * *total counts every match. Bureau, org and the system actor (else
+ * SG_ERR_FORBIDDEN); a region outside the scope or a bad current is
+ * SG_ERR_INVALID naming it.
+ */
+sg_err employment_ledger(db_t *db, const struct actor *who, const struct employment_filter *f,
+			 int64_t offset, int64_t limit,
+			 int (*each)(const struct employment_entry *entry, void *arg), void *arg,
+			 int64_t *total, struct err_report *er);
+
 /* One employment of the worker: SG_ERR_NOT_FOUND if not theirs. */
 sg_err employment_get(db_t *db, const struct actor *who, int64_t worker_id,
 		      int64_t id, struct employment *out, struct err_report *er);

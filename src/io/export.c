@@ -26,6 +26,7 @@
 #include "../domain/audit.h"
 #include "../domain/correction.h"
 #include "../domain/coverage.h"
+#include "../domain/employment.h"
 #include "../domain/idcard.h"
 #include "../domain/org.h"
 #include "../domain/pool.h"
@@ -132,6 +133,20 @@ static sg_err worker_number(db_t *db, int64_t id, char out[IDCARD_SIZE], struct 
 	return SG_OK;
 }
 
+/*
+ * The ID number cell of a worker: masked, or for a reveal export in clear
+ * in number; NULL when it does not open (c->out.err says why).
+ */
+static const char *id_number_cell(struct wctx *c, int64_t worker_id, const char *masked,
+				  char number[IDCARD_SIZE])
+{
+	if (!c->reveal)
+		return masked;
+	if ((c->out.err = worker_number(c->db, worker_id, number, c->out.er)) != SG_OK)
+		return NULL;
+	return number;
+}
+
 static int worker_row(const struct worker *wk, void *arg)
 {
 	struct wctx *c = arg;
@@ -143,13 +158,10 @@ static int worker_row(const struct worker *wk, void *arg)
 	for (size_t i = 0; i < nf && i < 32; i++)
 		if (wk->fields & (1u << i))
 			buf_printf(&fields, "%s%s", fields.len ? "," : "", defs[i].code);
-	const char *num = wk->id_masked;
-	if (c->reveal) {
-		if ((c->out.err = worker_number(c->db, wk->id, number, c->out.er)) != SG_OK) {
-			buf_release(&fields);
-			return 1;
-		}
-		num = number;
+	const char *num = id_number_cell(c, wk->id, wk->id_masked, number);
+	if (!num) {
+		buf_release(&fields);
+		return 1;
 	}
 	const char *cells[NWCOLS] = {
 		id, wk->name, num, wk->sex == IDCARD_MALE ? "male" : "female", wk->birth_date,
@@ -661,6 +673,59 @@ static sg_err pool_members_run(db_t *db, const struct actor *who, export_param_f
 			 &c, &total, rows);
 }
 
+/* ---- service history ------------------------------------------------------------ */
+
+/* the employment import's columns first, with its headers */
+static const struct sheetw_column employment_cols[] = {
+	{ "id_number", "身份证号", 0 },
+	{ "org_credit_code", "机构统一社会信用代码", 0 },
+	{ "org_name", "工作单位", 0 },
+	{ "post", "岗位", 0 },
+	{ "field", "服务领域", 0 },
+	{ "started_on", "开始日期", 1 },
+	{ "ended_on", "结束日期", 1 },
+	{ "worker_id", "社工编号", 0 },
+	{ "name", "姓名", 0 },
+	{ "region_code", "行政区划代码", 0 },
+};
+#define NECOLS (sizeof(employment_cols) / sizeof(employment_cols[0]))
+
+static const char *const employment_params[] = { "region", "worker", "current", NULL };
+
+static int employment_row(const struct employment_entry *en, void *arg)
+{
+	struct wctx *c = arg;
+	char worker_id[24], number[IDCARD_SIZE];
+	const char *id = id_number_cell(c, en->e->worker_id, en->id_masked, number);
+
+	if (!id)
+		return 1;
+	format_id(worker_id, en->e->worker_id);
+	const char *cells[NECOLS] = {
+		id, en->org_credit_code, en->e->org_name, en->e->post, en->e->field,
+		en->e->started_on, en->e->ended_on, worker_id, en->worker_name, en->region_code,
+	};
+	int stop = each_write(&c->out, cells);
+
+	memset(number, 0, sizeof(number));
+	return stop;
+}
+
+static sg_err employment_run(db_t *db, const struct actor *who, export_param_fn param,
+			     void *ctx, int reveal, struct sheetw *w, int64_t *rows,
+			     struct err_report *er)
+{
+	struct employment_filter f = { param(ctx, "region"), 0, param(ctx, "current") };
+	struct wctx c = { { w, 0, SG_OK, er }, db, reveal };
+	int64_t total = 0;
+
+	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, &f.worker_id, er) != SG_OK)
+		return er->code;
+	return each_done(employment_ledger(db, who, &f, 0, w ? INT64_MAX : 0,
+					   w ? employment_row : NULL, &c, &total, er),
+			 &c.out, &total, rows);
+}
+
 /* ---- the audit log ------------------------------------------------------------ */
 
 static const struct sheetw_column audit_cols[] = {
@@ -885,6 +950,8 @@ static const struct export_kind kinds[] = {
 	  READERS_REGISTRY, registrations_run },
 	{ "pool_members", "人才库成员", pool_cols, NLCOLS, pool_params, READERS_REGISTRY,
 	  pool_members_run },
+	{ "employment", "服务履历", employment_cols, NECOLS, employment_params, READERS_REGISTRY,
+	  employment_run },
 	{ "audit", "审计日志", audit_cols, NACOLS, audit_params, READERS_AUDIT, audit_run },
 	{ "users", "用户账号", user_cols, NUCOLS, user_params, READERS_USERS, users_run },
 	{ "corrections", "信息更正申请", correction_cols, NCCOLS, correction_params,

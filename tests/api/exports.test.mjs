@@ -328,3 +328,36 @@ test('pool_members: the members of a talent pool export with its filters, ID num
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.json.errors[0].field, 'pool');
 });
+
+test('employment: the service history ledger exports with the import\'s columns, one worker or the region, in scope', async () => {
+  const zs = (await qc.get('/api/v1/workers?q=张三')).json.items[0];
+  for (const e of [{ org_name: '清城区阳光社工服务中心', post: '社工', field: 'elderly', started_on: '2019-03-01',
+    ended_on: '2021-06-30' }, { org_name: '清远市启航社工中心', post: '项目主管', started_on: '2021-07-01' }]) {
+    const r = await qc.post(`/api/v1/workers/${zs.id}/employments`, e);
+    assert.equal(r.status, 201, r.text);
+  }
+  let r = await download(qc, `/api/v1/exports/employment?format=csv&worker=${zs.id}`);
+  assert.equal(r.status, 200, r.bytes.toString());
+  const lines = r.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.equal(lines[0], '身份证号,机构统一社会信用代码,工作单位,岗位,服务领域,开始日期,结束日期,社工编号,姓名,行政区划代码');
+  assert.deepEqual(lines.slice(1), [
+    `440524********0014,,清远市启航社工中心,项目主管,,2021-07-01,,${zs.id},张三,441802006`,
+    `440524********0014,,清城区阳光社工服务中心,社工,elderly,2019-03-01,2021-06-30,${zs.id},张三,441802006`,
+  ]);
+  assert.match(decodeURIComponent(r.headers.get('content-disposition').split("''")[1]), /^服务履历-/);
+  r = await download(qc, `/api/v1/exports/employment?format=csv&worker=${zs.id}&current=true&reveal=1&reason=${encodeURIComponent('核对履历')}`);
+  const cur = r.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
+  assert.equal(cur.length, 2, cur.join('\n'));
+  assert.match(cur[1], new RegExp(`^${ID_A},,清远市启航社工中心,`));
+  // another district's bureau sees none of it; a region outside scope is named
+  assert.equal(xlsxRows((await download(qx, `/api/v1/exports/employment?format=xlsx&worker=${zs.id}`)).bytes).length, 1);
+  for (const [q, field] of [['region=441803', 'region'], ['current=maybe', 'current'], ['worker=abc', 'worker']]) {
+    const bad = await qc.get(`/api/v1/exports/employment?format=csv&${q}`);
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.errors[0].field, field);
+  }
+  // the region's ledger: both lines of 张三 and nothing of 王五 (another district)
+  r = await download(qc, '/api/v1/exports/employment?format=csv&region=441802');
+  assert.equal(r.status, 200, r.bytes.toString());
+  assert.equal(r.bytes.subarray(3).toString().split('\r\n').filter((l) => l).length, 3);
+});

@@ -2,7 +2,8 @@
 // the worker list: a district bureau filters the list, exports it as CSV
 // and as XLSX, and gets files named in Chinese that hold the filtered rows
 // with the ID numbers masked; then the registration review queue exports
-// the registration ledger, the talent pools page its pool's members, the
+// the registration ledger, the talent pools page its pool's members, a
+// worker's history tab that worker's service history, the
 // accounts page the bureau's accounts and the audit log page, for an
 // auditor, the filtered log; no page errors or CSP violations.
 //
@@ -51,6 +52,10 @@ before(async () => {
   const pool = await c.post(`/api/v1/workers/${workerIds['陈思远']}/pools`,
     { pool: 'supervisor', grade: 'junior', joined_on: '2024-03-01' });
   assert.equal(pool.status, 201, pool.text);
+  // and has a service history
+  const emp = await c.post(`/api/v1/workers/${workerIds['陈思远']}/employments`,
+    { org_name: '清城区阳光社工服务中心', post: '督导', started_on: '2020-05-01' });
+  assert.equal(emp.status, 201, emp.text);
   dir = mkdtempSync(join(tmpdir(), 'shegong-e2e-export-'));
   browser = await launchBrowser();
 });
@@ -136,6 +141,18 @@ test('export the members of a talent pool', () => asBureau('pools', async (page)
   const lines = csvLines(csv.path);
   assert.equal(lines.length, 2, lines.join('\n'));
   assert.match(lines[1], /,陈思远,440524\*{8}0014,441802,.*,supervisor,junior,2024-03-01,/);
+}));
+
+test('export a worker\'s service history from the history tab', () => asBureau('history', async (page) => {
+  await page.goto(`${srv.url}/#/workers/${workerIds['陈思远']}`);
+  await page.click('#tab-history');
+  await page.locator('[data-test=emp-table] .el-table__row', { hasText: '清城区阳光社工服务中心' }).waitFor();
+  const csv = await exportAs(page, 'csv', 'h.csv');
+  assert.match(csv.name, /^服务履历-\d{8}\.csv$/);
+  const lines = csvLines(csv.path);
+  assert.deepEqual(lines.slice(1), [
+    `440524********0014,,清城区阳光社工服务中心,督导,,2020-05-01,,${workerIds['陈思远']},陈思远,441802`,
+  ]);
 }));
 
 test('export the accounts a bureau manages', () => asBureau('users', async (page) => {
