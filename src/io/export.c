@@ -4,8 +4,9 @@
  * file if anything fails.
  *
  * Values are written as the API spells them (level "assistant", service
- * field codes joined by commas), so an exported file can be edited and
- * imported again; only the header row is Chinese.
+ * field codes joined by commas), which the imports also take; the header
+ * row is Chinese. The kinds marked imports_back are their import's
+ * template with the current data: exported, filled in and imported again.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "export.h"
@@ -31,6 +32,7 @@
 #include "../domain/org.h"
 #include "../domain/pool.h"
 #include "../domain/post.h"
+#include "../domain/region.h"
 #include "../domain/registration.h"
 #include "../domain/station.h"
 #include "../domain/user.h"
@@ -561,6 +563,63 @@ static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param,
 	return paged_run(db, who, &l, w, rows, er);
 }
 
+/* ---- regions and their population ------------------------------------------- */
+
+/* the population import's columns first, with its headers: the export is its template */
+static const struct sheetw_column region_cols[] = {
+	{ "region_code", "区划代码", 0 },
+	{ "population", "常住人口", 0 },
+	{ "name", "名称", 0 },
+	{ "level", "层级", 0 },
+};
+#define NRGCOLS (sizeof(region_cols) / sizeof(region_cols[0]))
+
+static const char *const region_params[] = { "parent", NULL };
+
+/* The children of parent, or the actor's roots when parent is "". */
+static sg_err regions_fetch(db_t *db, const struct actor *who, const void *filter,
+			    int64_t offset, int64_t limit, void **items, size_t *n,
+			    int64_t *total, struct err_report *er)
+{
+	const char *parent = filter;
+	struct region_list l = REGION_LIST_INIT;
+	sg_err rv = parent[0] ? region_children(db, who, parent, offset, limit, &l, er)
+			      : region_roots(db, who, offset, limit, &l, er);
+
+	/* a bad or unknown parent is the filter's fault: name it */
+	if (rv == SG_ERR_INVALID || rv == SG_ERR_NOT_FOUND) {
+		err_clear(er);
+		rv = err_field(er, "parent", "unknown", "not a region code in your scope");
+	}
+	*items = l.items;
+	*n = l.count;
+	*total = l.total;
+	return rv;
+}
+
+static sg_err regions_row(const void *items, size_t i, struct sheetw *w)
+{
+	const struct region *r = (const struct region *)items + i;
+	char population[24];
+
+	if (r->population == REGION_POPULATION_UNKNOWN)
+		population[0] = '\0';
+	else
+		snprintf(population, sizeof(population), "%lld", (long long)r->population);
+	const char *cells[NRGCOLS] = { r->code, population, r->name, region_level_name(r->level) };
+	return sheetw_row(w, cells);
+}
+
+static sg_err regions_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			  int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	const char *parent = param(ctx, "parent");
+	struct paged_list l = { parent ? parent : "", regions_fetch, regions_row };
+
+	(void)reveal;
+	return paged_run(db, who, &l, w, rows, er);
+}
+
 /* ---- registrations -------------------------------------------------------- */
 
 static const struct sheetw_column registration_cols[] = {
@@ -939,25 +998,27 @@ static sg_err imports_run(db_t *db, const struct actor *who, export_param_fn par
 
 static const struct export_kind kinds[] = {
 	{ "workers", "社工名单", worker_cols, NWCOLS, worker_params, READERS_REGISTRY,
-	  workers_run },
-	{ "orgs", "社会工作服务机构", org_cols, NOCOLS, org_params, READERS_REGISTRY, orgs_run },
+	  workers_run, 0 },
+	{ "orgs", "社会工作服务机构", org_cols, NOCOLS, org_params, READERS_REGISTRY, orgs_run, 0 },
 	{ "stations", "社工站点", station_cols, NSCOLS, station_params, READERS_REGISTRY,
-	  stations_run },
-	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, READERS_REGISTRY, posts_run },
+	  stations_run, 0 },
+	{ "posts", "社会工作岗位", post_cols, NPCOLS, post_params, READERS_REGISTRY, posts_run, 0 },
 	{ "coverage_gaps", "未覆盖区划", gap_cols, NGCOLS, gap_params, READERS_REGISTRY,
-	  gaps_run },
+	  gaps_run, 0 },
 	{ "registrations", "社工登记台账", registration_cols, NRCOLS, registration_params,
-	  READERS_REGISTRY, registrations_run },
+	  READERS_REGISTRY, registrations_run, 0 },
 	{ "pool_members", "人才库成员", pool_cols, NLCOLS, pool_params, READERS_REGISTRY,
-	  pool_members_run },
+	  pool_members_run, 0 },
+	{ "population", "行政区划人口", region_cols, NRGCOLS, region_params, READERS_REGISTRY,
+	  regions_run, 1 },
 	{ "employment", "服务履历", employment_cols, NECOLS, employment_params, READERS_REGISTRY,
-	  employment_run },
-	{ "audit", "审计日志", audit_cols, NACOLS, audit_params, READERS_AUDIT, audit_run },
-	{ "users", "用户账号", user_cols, NUCOLS, user_params, READERS_USERS, users_run },
+	  employment_run, 1 },
+	{ "audit", "审计日志", audit_cols, NACOLS, audit_params, READERS_AUDIT, audit_run, 0 },
+	{ "users", "用户账号", user_cols, NUCOLS, user_params, READERS_USERS, users_run, 0 },
 	{ "corrections", "信息更正申请", correction_cols, NCCOLS, correction_params,
-	  READERS_CORRECTIONS, corrections_run },
+	  READERS_CORRECTIONS, corrections_run, 0 },
 	{ "imports", "导入记录", import_cols, NICOLS, import_params, READERS_REGISTRY,
-	  imports_run },
+	  imports_run, 0 },
 };
 
 const struct export_kind *export_kinds(size_t *n)

@@ -59,6 +59,12 @@ struct export_kind {
 	/* Count the rows (for the size check) or, when w != NULL, write them. */
 	sg_err (*run)(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
 		      int reveal, struct sheetw *w, int64_t *rows, struct err_report *er);
+	/*
+	 * 1: the file imports back as the import kind of the same name (its
+	 * columns first, under its headers; the import skips the others), so
+	 * a clerk can export, fill in and import (population, employment).
+	 */
+	int imports_back;
 };
 
 /* The kind called name, or NULL. */

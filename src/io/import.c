@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "import.h"
+#include "export.h"
 #include "sheetw.h"
 #include "../core/json.h"
 #include "../core/input.h"
@@ -651,6 +652,29 @@ static int header_is(const char *h, size_t n, const char *name)
 	return !memcmp(h, name, n);
 }
 
+#define IMPORT_IGNORED (-2)
+
+/*
+ * A header written by the export of the same name when that export imports
+ * back (export.h imports_back): the import column of the same API name, or
+ * IMPORT_IGNORED for what only the export writes (名称, 社工编号...); -1
+ * otherwise.
+ */
+static int export_column(const struct import_kind *k, const char *h, size_t n)
+{
+	const struct export_kind *x = export_kind_find(k->name);
+
+	for (size_t i = 0; x && x->imports_back && i < x->ncols; i++) {
+		if (!header_is(h, n, x->cols[i].header) && !header_is(h, n, x->cols[i].name))
+			continue;
+		for (size_t c = 0; c < k->ncols; c++)
+			if (!strcmp(k->cols[c].name, x->cols[i].name))
+				return (int)c;
+		return IMPORT_IGNORED;
+	}
+	return -1;
+}
+
 sg_err import_map_header(const struct import_kind *k, const struct sheet_cell *cells,
 			 size_t ncells, int *map, struct err_report *er)
 {
@@ -674,6 +698,8 @@ sg_err import_map_header(const struct import_kind *k, const struct sheet_cell *c
 		for (size_t c = 0; c < k->ncols && found < 0; c++)
 			if (header_is(h, n, k->cols[c].header) || header_is(h, n, k->cols[c].name))
 				found = (int)c;
+		if (found < 0 && (found = export_column(k, h, n)) == IMPORT_IGNORED)
+			continue;
 		if (found < 0)
 			return err_field(er, "header", "unknown_column",
 					 "第%zu列「%.*s」不是%s导入的列（请使用模板的列名）",

@@ -187,7 +187,8 @@ sg_err import_run(db_t *db, const struct actor *who, const char *kind,
 
 /*
  * Map header cells to the kind's columns: map[i] is the column index of
- * cell i, or -1 for an empty header cell. SG_ERR_INVALID (field "header")
+ * cell i, or -1 for an empty header cell (or a column that only the export
+ * of the same name writes, when that export imports back: export.h). SG_ERR_INVALID (field "header")
  * for an unknown or repeated header or a missing required column; the
  * message is Chinese and names the column. map has ncells entries.
  */

@@ -360,4 +360,21 @@ test('employment: the service history ledger exports with the import\'s columns,
   r = await download(qc, '/api/v1/exports/employment?format=csv&region=441802');
   assert.equal(r.status, 200, r.bytes.toString());
   assert.equal(r.bytes.subarray(3).toString().split('\r\n').filter((l) => l).length, 3);
+
+  // the ledger is the employment import's template: with the numbers in
+  // clear it imports back unchanged, its own columns (社工编号, 姓名...) skipped
+  const file = join(dir, 'employment.xlsx');
+  let c = srv.cli(['export', 'employment', '--format', 'xlsx', '-o', file, '--worker', String(zs.id),
+    '--reveal', '--reason', '核对履历']);
+  assert.equal(c.code, 0, c.stderr);
+  c = srv.cli(['import', 'employment', file, '--json']);
+  assert.equal(c.code, 0, c.stderr);
+  assert.deepEqual(JSON.parse(c.stdout.trim().split('\n').at(-1)),
+    { inserted: 0, updated: 0, unchanged: 2, rejected: 0 });
+  // the worker list is not a template: its file is refused at the header
+  const workers = join(dir, 'workers-export.csv');
+  assert.equal(srv.cli(['export', 'workers', '--format', 'csv', '-o', workers]).code, 0);
+  c = srv.cli(['import', 'workers', workers]);
+  assert.notEqual(c.code, 0);
+  assert.match(c.stderr, /第1列「编号」不是社会工作者导入的列/);
 });

@@ -1,8 +1,9 @@
 // Exports of the administrators' lists over HTTP and `shegong export`:
 // the audit log (security and audit administrators only), user accounts
-// (their managers, in scope), the corrections queue (a bureau, in scope)
-// and a user's import history; each kind only for the roles that read its
-// list, with the list's filters, and audited like every export.
+// (their managers, in scope), the corrections queue (a bureau, in scope),
+// a user's import history and the region population table (which imports
+// back); each kind only for the roles that read its list, with the list's
+// filters, and audited like every export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -197,4 +198,39 @@ test('imports: a user\'s import history with its counts; the CLI exports everyon
   assert.equal((await csv(qx, '/api/v1/exports/imports?format=csv')).lines.length, 1);
   const cli = cliCsv(['imports']);
   assert.ok(cli.some((l) => l.startsWith(`${r.json.id},qc-bureau,population,`)), cli.join('\n'));
+});
+
+test('regions: a region\'s children with their population export, are filled in and import back', async () => {
+  const kids = (await qc.get('/api/v1/regions/441802/children?per_page=200')).json;
+  assert.ok(kids.total >= 2);
+  let r = await csv(qc, '/api/v1/exports/population?format=csv&parent=441802');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.lines[0], '区划代码,常住人口,名称,层级');
+  assert.equal(r.lines.length, 1 + kids.total);
+  assert.deepEqual(r.lines[1].split(',').filter((c, i) => i !== 1),
+    [kids.items[0].code, kids.items[0].name, kids.items[0].level]);
+  assert.match(fileTitle(r), /^行政区划人口-/);
+  // no parent: the bureau's own region
+  const own = await csv(qc, '/api/v1/exports/population?format=csv');
+  assert.deepEqual(own.lines.slice(1).map((l) => l.split(',')[0]), ['441802']);
+  for (const parent of ['441803', 'x']) {
+    const bad = await qc.get(`/api/v1/exports/population?format=csv&parent=${parent}`);
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.errors[0].field, 'parent');
+  }
+
+  // the clerk fills the population column in and imports the same file
+  const filled = ['\uFEFF' + r.lines[0], ...r.lines.slice(1).map((l, i) => {
+    const c = l.split(',');
+    c[1] = String(10000 + i);
+    return c.join(',');
+  })].join('\r\n');
+  const up = await qc.post('/api/v1/imports', { kind: 'population', mode: 'strict', file_name: '人口.csv',
+    content_base64: Buffer.from(filled).toString('base64') });
+  assert.equal(up.status, 202, up.text);
+  const job = await qc.waitJob(up.json.id);
+  assert.equal(job.state, 'succeeded', JSON.stringify(job));
+  assert.equal(job.result.rejected, 0);
+  r = await csv(qc, '/api/v1/exports/population?format=csv&parent=441802');
+  assert.deepEqual(r.lines.slice(1).map((l) => l.split(',')[1]), kids.items.map((k, i) => String(10000 + i)));
 });

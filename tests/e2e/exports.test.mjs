@@ -4,8 +4,10 @@
 // with the ID numbers masked; then the registration review queue exports
 // the registration ledger, the talent pools page its pool's members, a
 // worker's history tab that worker's service history, the
-// accounts page the bureau's accounts and the audit log page, for an
-// auditor, the filtered log; no page errors or CSP violations.
+// accounts page the bureau's accounts, the regions page a region's towns
+// with their population (no button for an auditor, who may not export it)
+// and the audit log page, for an auditor, the filtered log; no page errors
+// or CSP violations.
 //
 // Needs build/shegong (or SHEGONG_BIN) and a built web UI (web/dist or
 // SHEGONG_WEB_DIST).
@@ -180,3 +182,26 @@ test('an auditor exports the filtered audit log', () => asUser('e2e_auditor', 'a
   assert.ok(lines.length > 2, lines.join('\n'));
   assert.ok(lines.slice(1).every((l) => l.split(',')[2] === 'e2e_export'), lines.join('\n'));
 }));
+
+test('export the towns of a district with their population; an auditor gets no button there', async () => {
+  await asBureau('regions', async (page) => {
+    await page.goto(srv.url + '/#/regions');
+    await page.click('.sg-tree-node[data-code="441802"]');
+    await page.locator('[data-test=region-children] .el-table__row').first().waitFor();
+    const csv = await exportAs(page, 'csv', 'pop.csv');
+    assert.match(csv.name, /^行政区划人口-\d{8}\.csv$/);
+    const lines = csvLines(csv.path);
+    assert.equal(lines[0], '区划代码,常住人口,名称,层级');
+    assert.ok(lines.length > 1 && lines.slice(1).every((l) => l.startsWith('441802')), lines.join('\n'));
+  });
+  await asUser('e2e_auditor', 'regions-auditor', async (page) => {
+    await page.goto(srv.url + '/#/regions');
+    // the button asks which kinds the role may export before it shows
+    const asked = page.waitForResponse((r) => r.url().endsWith('/api/v1/exports'));
+    await page.click('.sg-tree-node[data-code="44"]');
+    await page.locator('[data-test=region-children] .el-table__row').first().waitFor();
+    assert.deepEqual((await (await asked).json()).items.map((k) => k.kind), ['audit']);
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator('[data-test=export-button]').count(), 0);
+  });
+});
