@@ -148,11 +148,15 @@ sg_err employment_list(db_t *db, const struct actor *who, int64_t worker_id,
 	return rc < 0 ? db_fail(db, rc, er) : SG_OK;
 }
 
-/* ?1..?2 the region range, ?3 a worker or 0, ?4 current 1 / ended 0 / either NULL */
+/*
+ * ?1..?2 the region range, ?3 a worker or 0, ?4 current 1 / ended 0 /
+ * either NULL, ?5 an organisation or 0
+ */
 #define LEDGER_FROM " FROM employments e JOIN workers w ON w.id = e.worker_id" \
 	" LEFT JOIN orgs o ON o.id = e.org_id" \
 	" WHERE w.region_code >= ?1 AND w.region_code < ?2" \
-	" AND (?3 = 0 OR e.worker_id = ?3) AND (?4 IS NULL OR (e.ended_on IS NULL) = ?4)"
+	" AND (?3 = 0 OR e.worker_id = ?3) AND (?4 IS NULL OR (e.ended_on IS NULL) = ?4)" \
+	" AND (?5 = 0 OR e.org_id = ?5)"
 
 static db_stmt_t *ledger_prepare(db_t *db, const char *sql, const char *lo, const char *hi,
 				 const struct employment_filter *f, int current)
@@ -165,6 +169,7 @@ static db_stmt_t *ledger_prepare(db_t *db, const char *sql, const char *lo, cons
 		db_bind_int(st, 3, f->worker_id);
 		if (current >= 0)
 			db_bind_int(st, 4, current);
+		db_bind_int(st, 5, f->org_id);
 	}
 	return st;
 }
@@ -207,12 +212,12 @@ sg_err employment_ledger(db_t *db, const struct actor *who, const struct employm
 	st = ledger_prepare(db, "SELECT e.id, e.worker_id, e.org_id, e.org_name, e.post, e.field,"
 			    " e.started_on, e.ended_on, e.created_at, e.updated_at, w.name,"
 			    " w.id_masked, w.region_code, o.credit_code" LEDGER_FROM
-			    " ORDER BY e.worker_id, e.started_on DESC, e.id DESC LIMIT ?5 OFFSET ?6",
+			    " ORDER BY e.worker_id, e.started_on DESC, e.id DESC LIMIT ?6 OFFSET ?7",
 			    lo, hi, f, current);
 	if (!st)
 		return db_fail(db, DB_ERR, er);
-	db_bind_int(st, 5, limit);
-	db_bind_int(st, 6, offset);
+	db_bind_int(st, 6, limit);
+	db_bind_int(st, 7, offset);
 	while ((rc = db_step(st)) == DB_ROW) {
 		read_employment(st, &e);
 		struct employment_entry entry = { &e, nz(st, 10), nz(st, 11), nz(st, 12), nz(st, 13) };

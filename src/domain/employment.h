@@ -65,6 +65,7 @@ sg_err employment_list(db_t *db, const struct actor *who, int64_t worker_id,
 struct employment_filter {
 	const char *region;  /* the workers of this region's subtree (in scope) */
 	int64_t worker_id;   /* one worker's history */
+	int64_t org_id;      /* employments at this registered organisation */
 	const char *current; /* "true": current employments only; "false": ended only */
 };
 

@@ -749,7 +749,7 @@ static const struct sheetw_column employment_cols[] = {
 };
 #define NECOLS (sizeof(employment_cols) / sizeof(employment_cols[0]))
 
-static const char *const employment_params[] = { "region", "worker", "current", NULL };
+static const char *const employment_params[] = { "region", "worker", "org_id", "current", NULL };
 
 static int employment_row(const struct employment_entry *en, void *arg)
 {
@@ -774,11 +774,12 @@ static sg_err employment_run(db_t *db, const struct actor *who, export_param_fn 
 			     void *ctx, int reveal, struct sheetw *w, int64_t *rows,
 			     struct err_report *er)
 {
-	struct employment_filter f = { param(ctx, "region"), 0, param(ctx, "current") };
+	struct employment_filter f = { param(ctx, "region"), 0, 0, param(ctx, "current") };
 	struct wctx c = { { w, 0, SG_OK, er }, db, reveal };
 	int64_t total = 0;
 
-	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, &f.worker_id, er) != SG_OK)
+	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, &f.worker_id, er) != SG_OK ||
+	    range_param(param, ctx, "org_id", 0, 1, INT64_MAX, &f.org_id, er) != SG_OK)
 		return er->code;
 	return each_done(employment_ledger(db, who, &f, 0, w ? INT64_MAX : 0,
 					   w ? employment_row : NULL, &c, &total, er),

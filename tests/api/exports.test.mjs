@@ -371,6 +371,15 @@ test('employment: the service history ledger exports with the import\'s columns,
   assert.equal(c.code, 0, c.stderr);
   assert.deepEqual(JSON.parse(c.stdout.trim().split('\n').at(-1)),
     { inserted: 0, updated: 0, unchanged: 2, rejected: 0 });
+  // an organisation's staff: the current employments there, its credit code first
+  const org = (await qc.get('/api/v1/orgs?q=' + encodeURIComponent('阳光社会工作服务中心'))).json.items[0];
+  r = await qc.post(`/api/v1/workers/${zs.id}/employments`, { org_id: org.id, post: '督导',
+    started_on: '2022-01-01' });
+  assert.equal(r.status, 201, r.text);
+  r = await download(qc, `/api/v1/exports/employment?format=csv&org_id=${org.id}&current=true`);
+  assert.deepEqual(r.bytes.subarray(3).toString().split('\r\n').filter((l) => l).slice(1),
+    [`440524********0014,51610700305332460K,清远市清城区阳光社会工作服务中心,督导,,2022-01-01,,${zs.id},张三,441802006`]);
+  assert.equal((await qc.get('/api/v1/exports/employment?format=csv&org_id=0')).json.errors[0].field, 'org_id');
   // the worker list is not a template: its file is refused at the header
   const workers = join(dir, 'workers-export.csv');
   assert.equal(srv.cli(['export', 'workers', '--format', 'csv', '-o', workers]).code, 0);
