@@ -641,7 +641,7 @@ static const struct sheetw_column registration_cols[] = {
 #define NRCOLS (sizeof(registration_cols) / sizeof(registration_cols[0]))
 
 static const char *const registration_params[] = {
-	"state", "region", "kind", "q", "expiring_within", NULL
+	"state", "region", "kind", "q", "expiring_within", "worker", NULL
 };
 
 static int registration_row(const struct registration *r, void *arg)
@@ -678,7 +678,8 @@ static sg_err registrations_run(db_t *db, const struct actor *who, export_param_
 	f.kind = param(ctx, "kind");
 	f.q = param(ctx, "q");
 	if (range_param(param, ctx, "expiring_within", -1, 0, 36600, &f.expiring_within,
-			er) != SG_OK)
+			er) != SG_OK ||
+	    range_param(param, ctx, "worker", 0, 1, INT64_MAX, &f.worker_id, er) != SG_OK)
 		return er->code;
 	return each_done(registration_list(db, who, &f, 0, w ? INT64_MAX : 0,
 					   w ? registration_row : NULL, &c, &total, er),

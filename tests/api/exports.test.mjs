@@ -298,6 +298,11 @@ test('registrations: the ledger exports with the filters of the review queues, i
   // another queue, another district: header only
   assert.equal(xlsxRows((await download(qc, '/api/v1/exports/registrations?format=xlsx&state=registered')).bytes).length, 1);
   assert.equal(xlsxRows((await download(qx, '/api/v1/exports/registrations?format=xlsx')).bytes).length, 1);
+  // one worker's registrations (the worker page's tab); another worker has none
+  const one = await download(qc, `/api/v1/exports/registrations?format=csv&worker=${w.json.id}`);
+  assert.equal(one.bytes.subarray(3).toString().split('\r\n').filter((l) => l).length, 2);
+  const zs = (await qc.get('/api/v1/workers?q=张三')).json.items[0];
+  assert.equal(xlsxRows((await download(qc, `/api/v1/exports/registrations?format=xlsx&worker=${zs.id}`)).bytes).length, 1);
   const bad = await qc.get('/api/v1/exports/registrations?format=csv&state=wizard');
   assert.equal(bad.status, 422, bad.text);
   assert.equal(bad.json.errors[0].field, 'state');
