@@ -43,7 +43,7 @@
 /* ---- lists read through an each() callback --------------------------------------- */
 
 struct each_ctx {
-	struct sheetw *w;
+	struct sheetw *w;       /* NULL: only count */
 	int64_t rows;
 	sg_err err;             /* what stopped the list: a write or a row's own failure */
 	struct err_report *er;
@@ -51,7 +51,7 @@ struct each_ctx {
 
 static int each_write(struct each_ctx *c, const char *const *cells)
 {
-	if (sheetw_row(c->w, cells) != SG_OK) {
+	if (c->w && sheetw_row(c->w, cells) != SG_OK) {
 		c->err = err_set(c->er, SG_ERR_IO, "cannot write the export file");
 		return 1;
 	}
@@ -563,6 +563,88 @@ static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param,
 	return paged_run(db, who, &l, w, rows, er);
 }
 
+/* ---- one worker's certificates and records -------------------------------------- */
+
+/* The required worker parameter of the lists of one worker. */
+static sg_err worker_param(export_param_fn param, void *ctx, int64_t *worker,
+			   struct err_report *er)
+{
+	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, worker, er) != SG_OK)
+		return er->code;
+	if (!*worker)
+		return err_field(er, "worker", "required", "the worker whose list to export");
+	return SG_OK;
+}
+
+static const struct sheetw_column qualification_cols[] = {
+	{ "level", "职业水平", 0 },
+	{ "certificate_no", "证书管理号", 0 },
+	{ "passed_on", "通过日期", 1 },
+	{ "issuer", "发证机关", 0 },
+	{ "created_at", "录入时间", 0 },
+	{ "removed_at", "删除时间", 0 },
+};
+#define NQCOLS (sizeof(qualification_cols) / sizeof(qualification_cols[0]))
+
+static const char *const worker_only_params[] = { "worker", NULL };
+
+static int qualification_row(const struct qualification *q, void *arg)
+{
+	const char *cells[NQCOLS] = {
+		worker_level_name(q->level), q->certificate_no, q->passed_on, q->issuer,
+		q->created_at, q->removed_at,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err qualifications_run(db_t *db, const struct actor *who, export_param_fn param,
+				 void *ctx, int reveal, struct sheetw *w, int64_t *rows,
+				 struct err_report *er)
+{
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t worker;
+
+	(void)reveal;
+	if (worker_param(param, ctx, &worker, er) != SG_OK)
+		return er->code;
+	return each_done(worker_qualifications(db, who, worker, qualification_row, &c, er), &c,
+			 &c.rows, rows);
+}
+
+static const struct sheetw_column record_cols[] = {
+	{ "kind", "类别", 0 },
+	{ "title", "名称", 0 },
+	{ "issuer", "授予或作出机关", 0 },
+	{ "dated_on", "日期", 1 },
+	{ "note", "说明", 0 },
+	{ "created_at", "录入时间", 0 },
+	{ "removed_at", "删除时间", 0 },
+};
+#define NRECCOLS (sizeof(record_cols) / sizeof(record_cols[0]))
+
+static const char *const record_params[] = { "worker", "kind", NULL };
+
+static int record_row(const struct worker_record *r, void *arg)
+{
+	const char *cells[NRECCOLS] = {
+		r->kind, r->title, r->issuer, r->dated_on, r->note, r->created_at, r->removed_at,
+	};
+	return each_write(arg, cells);
+}
+
+static sg_err records_run(db_t *db, const struct actor *who, export_param_fn param, void *ctx,
+			  int reveal, struct sheetw *w, int64_t *rows, struct err_report *er)
+{
+	struct each_ctx c = { w, 0, SG_OK, er };
+	int64_t worker;
+
+	(void)reveal;
+	if (worker_param(param, ctx, &worker, er) != SG_OK)
+		return er->code;
+	return each_done(worker_records(db, who, worker, param(ctx, "kind"), record_row, &c, er),
+			 &c, &c.rows, rows);
+}
+
 /* ---- regions and their population ------------------------------------------- */
 
 /* the population import's columns first, with its headers: the export is its template */
@@ -699,10 +781,13 @@ static const struct sheetw_column pool_cols[] = {
 	{ "grade", "督导等级", 0 },
 	{ "joined_on", "入库日期", 1 },
 	{ "recertify_on", "复核日期", 1 },
+	{ "removed_at", "出库时间", 0 },
 };
 #define NLCOLS (sizeof(pool_cols) / sizeof(pool_cols[0]))
 
-static const char *const pool_params[] = { "pool", "region", "level", "grade", "due_by", NULL };
+static const char *const pool_params[] = {
+	"pool", "region", "level", "grade", "due_by", "worker", NULL
+};
 
 static int pool_row(const struct pool_member *m, void *arg)
 {
@@ -712,6 +797,7 @@ static int pool_row(const struct pool_member *m, void *arg)
 	const char *cells[NLCOLS] = {
 		worker_id, m->name, m->id_masked, m->region_code, m->org_name,
 		worker_level_name(m->level), m->pool, m->grade, m->joined_on, m->recertify_on,
+		m->removed_at,
 	};
 	return each_write(arg, cells);
 }
@@ -725,9 +811,15 @@ static sg_err pool_members_run(db_t *db, const struct actor *who, export_param_f
 		param(ctx, "grade"), param(ctx, "due_by"),
 	};
 	struct each_ctx c = { w, 0, SG_OK, er };
-	int64_t total = 0;
+	int64_t total = 0, worker = 0;
 
 	(void)reveal;
+	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, &worker, er) != SG_OK)
+		return er->code;
+	/* one worker's memberships (the worker page's tab), past ones included */
+	if (worker)
+		return each_done(pool_of_worker(db, who, worker, pool_row, &c, er), &c, &c.rows,
+				 rows);
 	return each_done(pool_list(db, who, &f, 0, w ? INT64_MAX : 0, w ? pool_row : NULL,
 				   &c, &total, er),
 			 &c, &total, rows);
@@ -1015,6 +1107,10 @@ static const struct export_kind kinds[] = {
 	  regions_run, 1 },
 	{ "employment", "服务履历", employment_cols, NECOLS, employment_params, READERS_REGISTRY,
 	  employment_run, 1 },
+	{ "qualifications", "职业资格证书", qualification_cols, NQCOLS, worker_only_params,
+	  READERS_REGISTRY, qualifications_run, 0 },
+	{ "records", "荣誉与处分", record_cols, NRECCOLS, record_params, READERS_REGISTRY,
+	  records_run, 0 },
 	{ "audit", "审计日志", audit_cols, NACOLS, audit_params, READERS_AUDIT, audit_run, 0 },
 	{ "users", "用户账号", user_cols, NUCOLS, user_params, READERS_USERS, users_run, 0 },
 	{ "corrections", "信息更正申请", correction_cols, NCCOLS, correction_params,

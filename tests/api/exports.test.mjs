@@ -316,7 +316,7 @@ test('pool_members: the members of a talent pool export with its filters, ID num
   r = await download(qc, '/api/v1/exports/pool_members?format=csv&pool=supervisor&grade=senior');
   assert.equal(r.status, 200, r.bytes.toString());
   const lines = r.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
-  assert.equal(lines[0], '社工编号,姓名,公民身份号码,行政区划代码,工作单位,职业水平,人才库,督导等级,入库日期,复核日期');
+  assert.equal(lines[0], '社工编号,姓名,公民身份号码,行政区划代码,工作单位,职业水平,人才库,督导等级,入库日期,复核日期,出库时间');
   assert.equal(lines.length, 2);
   assert.match(lines[1], new RegExp(`^${zl.id},赵六,441802\\*{8}0317,441802,,assistant,supervisor,senior,2024-03-01,`));
   assert.match(decodeURIComponent(r.headers.get('content-disposition').split("''")[1]), /^人才库成员-/);
@@ -391,4 +391,38 @@ test('employment: the service history ledger exports with the import\'s columns,
   c = srv.cli(['import', 'workers', workers]);
   assert.notEqual(c.code, 0);
   assert.match(c.stderr, /第1列「编号」不是社会工作者导入的列/);
+});
+
+test('one worker\'s certificates, honours and pools export from the worker page\'s tabs', async () => {
+  const zl = (await qc.get('/api/v1/workers?q=赵六')).json.items[0];
+  const zs = (await qc.get('/api/v1/workers?q=张三')).json.items[0];
+  const lines = async (c, q) => {
+    const r = await download(c, `/api/v1/exports/${q}`);
+    assert.equal(r.status, 200, r.bytes.toString());
+    return r.bytes.subarray(3).toString().split('\r\n').filter((l) => l);
+  };
+  let l = await lines(qc, `qualifications?format=csv&worker=${zl.id}`);
+  assert.equal(l[0], '职业水平,证书管理号,通过日期,发证机关,录入时间,删除时间');
+  assert.equal(l.length, 2);
+  assert.match(l[1], /^assistant,EXP-000001,\d{4}-\d\d-\d\d,/);
+
+  const rec = await qc.post(`/api/v1/workers/${zs.id}/records`, { kind: 'honour', title: '优秀社工',
+    issuer: '清城区民政局', dated_on: '2023-12-01' });
+  assert.equal(rec.status, 201, rec.text);
+  l = await lines(qc, `records?format=csv&worker=${zs.id}`);
+  assert.equal(l[0], '类别,名称,授予或作出机关,日期,说明,录入时间,删除时间');
+  assert.match(l[1], /^honour,优秀社工,清城区民政局,2023-12-01,,/);
+  assert.equal((await lines(qc, `records?format=csv&worker=${zs.id}&kind=discipline`)).length, 1);
+
+  l = await lines(qc, `pool_members?format=csv&worker=${zl.id}`);
+  assert.deepEqual(l.slice(1).map((x) => x.split(',')[6]).sort(), ['expert', 'supervisor']);
+
+  for (const [q, field] of [['qualifications?format=csv', 'worker'], ['records?format=csv&worker=x', 'worker'],
+    [`records?format=csv&worker=${zs.id}&kind=prize`, 'kind']]) {
+    const bad = await qc.get(`/api/v1/exports/${q}`);
+    assert.equal(bad.status, 422, bad.text);
+    assert.equal(bad.json.errors[0].field, field);
+  }
+  // another district's bureau does not see the worker
+  assert.equal((await qx.get(`/api/v1/exports/qualifications?format=csv&worker=${zl.id}`)).status, 404);
 });

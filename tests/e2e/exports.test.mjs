@@ -3,7 +3,7 @@
 // and as XLSX, and gets files named in Chinese that hold the filtered rows
 // with the ID numbers masked; then the registration review queue exports
 // the registration ledger, the talent pools page its pool's members, a
-// worker's history tab that worker's service history, the
+// worker's tabs that worker's certificates and service history, the
 // accounts page the bureau's accounts, the regions page a region's towns
 // with their population (no button for an auditor, who may not export it)
 // and the audit log page, for an auditor, the filtered log; no page errors
@@ -79,10 +79,11 @@ function asUser(login, shot, fn) {
 
 const asBureau = (shot, fn) => asUser('e2e_export', shot, fn);
 
-// The page's export button in format (csv|xlsx): the suggested file name
-// and the saved file's path under dir/file.
+// The first visible export button of the page (a worker's page has one
+// per tab) in format (csv|xlsx): the suggested file name and the saved
+// file's path under dir/file.
 async function exportAs(page, format, file) {
-  await page.click('[data-test=export-button] button');
+  await page.locator('[data-test=export-button] button:visible').first().click();
   const [d] = await Promise.all([
     page.waitForEvent('download'),
     page.locator(`[data-test=export-${format}]:visible`).click(),
@@ -155,6 +156,17 @@ test('export a worker\'s service history from the history tab', () => asBureau('
   assert.deepEqual(lines.slice(1), [
     `440524********0014,,清城区阳光社工服务中心,督导,,2020-05-01,,${workerIds['陈思远']},陈思远,441802`,
   ]);
+}));
+
+test('export a worker\'s certificates from the qualifications tab', () => asBureau('quals', async (page) => {
+  await page.goto(`${srv.url}/#/workers/${workerIds['林晓']}`);
+  await page.click('#tab-qualifications');
+  await page.locator('[data-test=qual-table] .el-table__row', { hasText: 'E2E-000001' }).waitFor();
+  const csv = await exportAs(page, 'csv', 'q.csv');
+  assert.match(csv.name, /^职业资格证书-\d{8}\.csv$/);
+  const lines = csvLines(csv.path);
+  assert.equal(lines.length, 2, lines.join('\n'));
+  assert.match(lines[1], /^assistant,E2E-000001,/);
 }));
 
 test('export the accounts a bureau manages', () => asBureau('users', async (page) => {
