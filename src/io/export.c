@@ -565,13 +565,13 @@ static sg_err gaps_run(db_t *db, const struct actor *who, export_param_fn param,
 
 /* ---- one worker's certificates and records -------------------------------------- */
 
-/* The required worker parameter of the lists of one worker. */
-static sg_err worker_param(export_param_fn param, void *ctx, int64_t *worker,
+/* The worker parameter (a worker id, 0 when absent) of the lists of one worker. */
+static sg_err worker_param(export_param_fn param, void *ctx, int required, int64_t *worker,
 			   struct err_report *er)
 {
 	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, worker, er) != SG_OK)
 		return er->code;
-	if (!*worker)
+	if (required && !*worker)
 		return err_field(er, "worker", "required", "the worker whose list to export");
 	return SG_OK;
 }
@@ -605,7 +605,7 @@ static sg_err qualifications_run(db_t *db, const struct actor *who, export_param
 	int64_t worker;
 
 	(void)reveal;
-	if (worker_param(param, ctx, &worker, er) != SG_OK)
+	if (worker_param(param, ctx, 1, &worker, er) != SG_OK)
 		return er->code;
 	return each_done(worker_qualifications(db, who, worker, qualification_row, &c, er), &c,
 			 &c.rows, rows);
@@ -639,7 +639,7 @@ static sg_err records_run(db_t *db, const struct actor *who, export_param_fn par
 	int64_t worker;
 
 	(void)reveal;
-	if (worker_param(param, ctx, &worker, er) != SG_OK)
+	if (worker_param(param, ctx, 1, &worker, er) != SG_OK)
 		return er->code;
 	return each_done(worker_records(db, who, worker, param(ctx, "kind"), record_row, &c, er),
 			 &c, &c.rows, rows);
@@ -761,7 +761,7 @@ static sg_err registrations_run(db_t *db, const struct actor *who, export_param_
 	f.q = param(ctx, "q");
 	if (range_param(param, ctx, "expiring_within", -1, 0, 36600, &f.expiring_within,
 			er) != SG_OK ||
-	    range_param(param, ctx, "worker", 0, 1, INT64_MAX, &f.worker_id, er) != SG_OK)
+	    worker_param(param, ctx, 0, &f.worker_id, er) != SG_OK)
 		return er->code;
 	return each_done(registration_list(db, who, &f, 0, w ? INT64_MAX : 0,
 					   w ? registration_row : NULL, &c, &total, er),
@@ -814,7 +814,7 @@ static sg_err pool_members_run(db_t *db, const struct actor *who, export_param_f
 	int64_t total = 0, worker = 0;
 
 	(void)reveal;
-	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, &worker, er) != SG_OK)
+	if (worker_param(param, ctx, 0, &worker, er) != SG_OK)
 		return er->code;
 	/* one worker's memberships (the worker page's tab), past ones included */
 	if (worker)
@@ -871,7 +871,7 @@ static sg_err employment_run(db_t *db, const struct actor *who, export_param_fn 
 	struct wctx c = { { w, 0, SG_OK, er }, db, reveal };
 	int64_t total = 0;
 
-	if (range_param(param, ctx, "worker", 0, 1, INT64_MAX, &f.worker_id, er) != SG_OK ||
+	if (worker_param(param, ctx, 0, &f.worker_id, er) != SG_OK ||
 	    range_param(param, ctx, "org_id", 0, 1, INT64_MAX, &f.org_id, er) != SG_OK)
 		return er->code;
 	return each_done(employment_ledger(db, who, &f, 0, w ? INT64_MAX : 0,
